@@ -1,0 +1,114 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { AppError, toErrorBody } from './errors.ts';
+import { type ReadinessCheck, runReadinessChecks } from './health.ts';
+import { uuidv7 } from './ids.ts';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  /** Dependencies that must answer before `/health/ready` turns green. */
+  readiness?: ReadinessCheck[];
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+  /** Whether the service sits behind the gateway or Traefik and may trust `X-Forwarded-*`. */
+  trustProxy?: boolean;
+}
+
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+const codeByStatus: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * Creates a fastify instance with what every service shares: request ids, the protocol's
+ * error shape, health routes and request logs.
+ */
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? true,
+    // An id from the gateway is kept so that one request can be followed across services.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : uuidv7();
+    },
+    requestIdHeader: false,
+    disableRequestLogging: false,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: appError.code, status: appError.status }, appError.message);
+    }
+    if (appError.retryAfterMs !== undefined) {
+      reply.header('retry-after', Math.max(1, Math.ceil(appError.retryAfterMs / 1000)));
+    }
+    const body =
+      appError.status >= 500 && appError.code === 'INTERNAL'
+        ? toErrorBody(error)
+        : appError.toBody();
+    return reply.status(appError.status).send({ error: body });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+      },
+    }),
+  );
+
+  registerHealthRoutes(app, options.readiness ?? []);
+  return app;
+}
+
+function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessCheck[]): void {
+  app.get('/health/live', { logLevel: 'warn' }, async () => ({ status: 'live' }));
+
+  app.get('/health/ready', { logLevel: 'warn' }, async (_request, reply) => {
+    const report = await runReadinessChecks(readiness);
+    return reply
+      .status(report.ready ? 200 : 503)
+      .send({ status: report.ready ? 'ready' : 'not-ready', ...report });
+  });
+}
+
+function toAppError(error: FastifyError | AppError): AppError {
+  if (error instanceof AppError) return error;
+
+  const status = (error as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const code = codeByStatus[status] ?? 'BAD_REQUEST';
+    return new AppError(code, status, publicMessage(error as FastifyError), { cause: error });
+  }
+  return new AppError('INTERNAL', 500, 'An internal error occurred; it has been logged.', {
+    cause: error,
+  });
+}
+
+/** Fastify's own 4xx messages are written for clients; only JSON parse errors get a clearer one. */
+function publicMessage(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+    return 'The request body is not valid JSON.';
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is too large.';
+  return error.message.endsWith('.') ? error.message : `${error.message}.`;
+}
