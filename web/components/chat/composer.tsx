@@ -1,0 +1,108 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { TYPING_IDLE_MS, TypingSignal } from '../../lib/typing-signal';
+import { useLatest } from './use-latest';
+
+/** The server's limit on a message body, in characters. */
+const MAX_BODY_CHARACTERS = 4_000;
+
+/** Show the character count once a draft is this long. */
+const SHOW_COUNT_FROM = 3_500;
+
+/**
+ * The message input. Enter sends and Shift+Enter adds a line. The draft is
+ * sent exactly as typed; the server judges length and emptiness and its
+ * refusal is shown on the message.
+ */
+export function Composer({
+  connected,
+  onSend,
+  onTyping,
+}: {
+  connected: boolean;
+  onSend: (body: string) => void;
+  onTyping: (active: boolean) => void;
+}) {
+  const [draft, setDraft] = useState('');
+  const signal = useRef(new TypingSignal());
+  const idleTimer = useRef<number | undefined>(undefined);
+  const onTypingRef = useLatest(onTyping);
+  // Counts code points, which is an estimate of how the server counts characters.
+  const length = [...draft].length;
+
+  useEffect(() => {
+    const typing = signal.current;
+    return () => {
+      window.clearTimeout(idleTimer.current);
+      if (typing.stop()) onTypingRef.current(false);
+    };
+  }, [onTypingRef]);
+
+  function stopTyping() {
+    window.clearTimeout(idleTimer.current);
+    if (signal.current.stop()) onTyping(false);
+  }
+
+  function onChange(event: React.ChangeEvent<HTMLTextAreaElement>) {
+    setDraft(event.target.value);
+    if (signal.current.input(Date.now())) onTyping(true);
+    window.clearTimeout(idleTimer.current);
+    idleTimer.current = window.setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  function send() {
+    if (draft.trim() === '') return;
+    onSend(draft);
+    setDraft('');
+    stopTyping();
+  }
+
+  function onKeyDown(event: React.KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  }
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <label htmlFor="composer-input" className="visually-hidden">
+        Message
+      </label>
+      <textarea
+        id="composer-input"
+        data-testid="composer-input"
+        rows={1}
+        placeholder={connected ? 'Write a message' : 'Write a message; it is sent when back online'}
+        value={draft}
+        onChange={onChange}
+        onKeyDown={onKeyDown}
+        onBlur={stopTyping}
+      />
+      {length >= SHOW_COUNT_FROM && (
+        <span
+          className={`char-count ${length > MAX_BODY_CHARACTERS ? 'over' : ''}`}
+          data-testid="composer-count"
+          aria-live="polite"
+        >
+          {length.toLocaleString()} / {MAX_BODY_CHARACTERS.toLocaleString()}
+        </span>
+      )}
+      <button
+        type="submit"
+        className="button primary"
+        data-testid="composer-send"
+        disabled={draft.trim() === ''}
+      >
+        Send
+      </button>
+    </form>
+  );
+}

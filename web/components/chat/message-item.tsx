@@ -1,0 +1,108 @@
+import type { PendingMessage } from '../../lib/outbox';
+import type { Message } from '../../lib/protocol';
+import { formatMessageTime } from './format-time';
+
+const STATUS_LABELS = { sent: 'Sent', delivered: 'Delivered', read: 'Read' } as const;
+
+/**
+ * A stored message. The body is rendered as one text node under
+ * `white-space: pre-wrap`, so it shows exactly as stored: no trimming and no
+ * markup interpretation.
+ */
+export function ConfirmedMessageItem({
+  message,
+  own,
+  senderName,
+  status,
+}: {
+  message: Message;
+  own: boolean;
+  senderName: string | null;
+  status: 'sent' | 'delivered' | 'read' | null;
+}) {
+  return (
+    <li
+      className={`message-item ${own ? 'own' : 'theirs'}`}
+      data-testid="message-item"
+      data-seq={message.seq}
+      data-client-msg-id={message.clientMsgId}
+      data-own={own}
+      data-status={status ?? 'received'}
+    >
+      {senderName !== null && <span className="message-sender">{senderName}</span>}
+      <p className="message-body" data-testid="message-body">
+        {message.body}
+      </p>
+      <span className="message-meta">
+        <time dateTime={message.createdAt}>{formatMessageTime(message.createdAt)}</time>
+        {status !== null && (
+          <span className="message-status" data-testid="message-status">
+            {STATUS_LABELS[status]}
+          </span>
+        )}
+      </span>
+    </li>
+  );
+}
+
+/** A message of this user that the server has not confirmed, with its error when refused. */
+export function PendingMessageItem({
+  pending,
+  onRetry,
+  onDismiss,
+}: {
+  pending: PendingMessage;
+  onRetry: () => void;
+  onDismiss: () => void;
+}) {
+  const failed = pending.status === 'failed';
+  const waiting = pending.status === 'queued' && pending.error !== undefined;
+
+  return (
+    <li
+      className={`message-item own pending ${failed ? 'failed' : ''}`}
+      data-testid="message-item"
+      data-client-msg-id={pending.clientMsgId}
+      data-own="true"
+      data-status={failed ? 'failed' : 'pending'}
+    >
+      <p className="message-body" data-testid="message-body">
+        {pending.body}
+      </p>
+      <span className="message-meta">
+        <span className="message-status" data-testid="message-status">
+          {failed ? 'Not sent' : waiting ? 'Waiting to retry…' : 'Sending…'}
+        </span>
+      </span>
+      {pending.error && (
+        <p
+          className="message-error"
+          role={failed ? 'alert' : undefined}
+          data-testid="message-error"
+        >
+          {pending.error.message}
+        </p>
+      )}
+      {pending.error && (
+        <span className="message-actions">
+          <button
+            type="button"
+            className="button subtle"
+            data-testid="message-retry"
+            onClick={onRetry}
+          >
+            Retry
+          </button>
+          <button
+            type="button"
+            className="button subtle"
+            data-testid="message-dismiss"
+            onClick={onDismiss}
+          >
+            Discard
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}
