@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerFactory,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { AppError, toErrorBody } from './errors.ts';
 import { type ReadinessCheck, runReadinessChecks } from './health.ts';
@@ -12,6 +17,8 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Whether the service sits behind the gateway or Traefik and may trust `X-Forwarded-*`. */
   trustProxy?: boolean;
+  /** Supplies the HTTP server, for services that attach other listeners (Socket.IO) to it. */
+  serverFactory?: FastifyServerFactory;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -43,6 +50,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : uuidv7();
     },
     requestIdHeader: false,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     disableRequestLogging: false,
   });
 

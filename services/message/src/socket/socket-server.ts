@@ -1,0 +1,84 @@
+import type { Server as HttpServer } from 'node:http';
+import { type Logger, type TokenVerifier, toErrorBody } from '@chat/kit';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { ConversationNotifier } from '../conversations/conversation-service.ts';
+import type { ChatMessage, ConversationView } from '../domain/types.ts';
+
+export interface SocketServerOptions {
+  httpServer: HttpServer;
+  /** Two connections of their own: the adapter publishes on one and subscribes on the other. */
+  pubClient: Redis;
+  subClient: Redis;
+  keyPrefix: string;
+  verifyToken: TokenVerifier;
+  logger: Logger;
+}
+
+// Frames up to 1 MiB must reach the handlers so that an oversized body gets a coded ack;
+// the margin covers the event name and the JSON around the body.
+const maxFrameBytes = 1024 * 1024 + 64 * 1024;
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;
+
+/**
+ * Creates the Socket.IO server: WebSocket transport only, the Redis adapter so that rooms
+ * span every instance, and the handshake token check.
+ */
+export function createSocketServer(options: SocketServerOptions): Server {
+  const io = new Server(options.httpServer, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    serveClient: false,
+    maxHttpBufferSize: maxFrameBytes,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    adapter: createAdapter(options.pubClient, options.subClient, {
+      key: `${options.keyPrefix}socket.io`,
+    }),
+  });
+
+  io.use(async (socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    try {
+      const principal = await options.verifyToken(typeof token === 'string' ? token : undefined);
+      socket.data.userId = principal.userId;
+      socket.data.username = principal.username;
+      next();
+    } catch (error) {
+      const body = toErrorBody(error);
+      const refusal = new Error(body.message) as Error & { data: unknown };
+      refusal.data = body;
+      next(refusal);
+    }
+  });
+  return io;
+}
+
+/** Delivers messages and conversation events to members' sockets on every instance. */
+export class SocketNotifier implements ConversationNotifier {
+  private server: Server | undefined;
+
+  /** Connects the notifier to the server, which can only exist once the HTTP app does. */
+  attach(io: Server): void {
+    this.server = io;
+  }
+
+  private get io(): Server {
+    if (this.server === undefined) throw new Error('socket notifier used before attach()');
+    return this.server;
+  }
+
+  /** One publish per message, however many members the conversation has. */
+  messageCreated(message: ChatMessage): void {
+    this.io.to(conversationRoom(message.conversationId)).emit('message:new', { message });
+  }
+
+  conversationCreated(conversation: ConversationView): void {
+    const rooms = conversation.members.map((member) => userRoom(member.userId));
+    this.io.in(rooms).socketsJoin(conversationRoom(conversation.id));
+    this.io.to(rooms).emit('conversation:new', { conversation });
+  }
+}

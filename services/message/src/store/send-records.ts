@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis';
+import type { ChatMessage } from '../domain/types.ts';
+import type { RedisKeys } from './keys.ts';
+
+/**
+ * What is known about one (sender, clientMsgId) pair.
+ *
+ * - `claimed`: a send is being prepared and has no seq yet;
+ * - `pending`: the message has its seq but Kafka has not confirmed it;
+ * - `acked`: the message is in Kafka and was acknowledged to the sender.
+ */
+export type SendRecord =
+  | { state: 'claimed' }
+  | { state: 'pending'; message: ChatMessage }
+  | { state: 'acked'; message: ChatMessage };
+
+/** How long a retry of the same clientMsgId returns the first message. */
+export const sendRecordTtlMs = 24 * 60 * 60 * 1000;
+// A claim outlives a slow send but not a crashed instance.
+const claimTtlMs = 30_000;
+// Acked messages stay readable from the buffer until persistence removes them; the key's
+// lifetime only bounds what a removal missed.
+const bufferTtlSeconds = 7 * 24 * 60 * 60;
+
+/** The Redis side of sending: de-duplication records, the pending list and the buffer. */
+export class SendRecords {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Claims the pair for a new send; returns the existing record when there is one. */
+  async claim(senderId: string, clientMsgId: string): Promise<SendRecord | null> {
+    const key = this.keys.send(senderId, clientMsgId);
+    const created = await this.redis.set(
+      key,
+      JSON.stringify({ state: 'claimed' }),
+      'PX',
+      claimTtlMs,
+      'NX',
+    );
+    if (created === 'OK') return null;
+    return this.read(senderId, clientMsgId);
+  }
+
+  async read(senderId: string, clientMsgId: string): Promise<SendRecord | null> {
+    const raw = await this.redis.get(this.keys.send(senderId, clientMsgId));
+    return raw === null ? null : (JSON.parse(raw) as SendRecord);
+  }
+
+  /** Gives the pair up again after a send failed before it took a seq. */
+  async release(senderId: string, clientMsgId: string): Promise<void> {
+    await this.redis.del(this.keys.send(senderId, clientMsgId));
+  }
+
+  /** Records the message with its seq before it goes to Kafka, so no retry can lose it. */
+  async markPending(message: ChatMessage): Promise<void> {
+    const key = this.keys.send(message.senderId, message.clientMsgId);
+    await this.redis
+      .multi()
+      .set(key, JSON.stringify({ state: 'pending', message }), 'PX', sendRecordTtlMs)
+      .zadd(this.keys.pendingSends(), Date.now(), key)
+      .exec();
+  }
+
+  /** Records that Kafka has the message and makes it readable before MySQL has it. */
+  async markAcked(message: ChatMessage): Promise<void> {
+    const key = this.keys.send(message.senderId, message.clientMsgId);
+    const buffer = this.keys.buffer(message.conversationId);
+    await this.redis
+      .multi()
+      .set(key, JSON.stringify({ state: 'acked', message }), 'PX', sendRecordTtlMs)
+      .zrem(this.keys.pendingSends(), key)
+      .zadd(buffer, message.seq, JSON.stringify(message))
+      .expire(buffer, bufferTtlSeconds)
+      .exec();
+  }
+
+  /** Messages that took a seq more than `olderThanMs` ago and still wait for Kafka. */
+  async listPending(olderThanMs: number, limit: number): Promise<ChatMessage[]> {
+    const keys = await this.redis.zrangebyscore(
+      this.keys.pendingSends(),
+      '-inf',
+      Date.now() - olderThanMs,
+      'LIMIT',
+      0,
+      limit,
+    );
+    if (keys.length === 0) return [];
+
+    const records = await this.redis.mget(...keys);
+    const messages: ChatMessage[] = [];
+    const settled: string[] = [];
+    records.forEach((raw, index) => {
+      const record = raw === null ? null : (JSON.parse(raw) as SendRecord);
+      if (record?.state === 'pending') messages.push(record.message);
+      else settled.push(keys[index] as string);
+    });
+    if (settled.length > 0) await this.redis.zrem(this.keys.pendingSends(), ...settled);
+    return messages;
+  }
+
+  /** Buffered messages with `fromSeq <= seq < toSeq`, in seq order. */
+  async readBuffer(conversationId: string, fromSeq: number, toSeq: number): Promise<ChatMessage[]> {
+    const raw = await this.redis.zrangebyscore(
+      this.keys.buffer(conversationId),
+      fromSeq,
+      `(${toSeq}`,
+    );
+    return raw.map((item) => JSON.parse(item) as ChatMessage);
+  }
+}
