@@ -1,0 +1,91 @@
+import { createDatabase, pingDatabase } from '@chat/db';
+import { createHttpApp, createKafka, createRedis, type Logger, meter } from '@chat/kit';
+import type { FastifyInstance } from 'fastify';
+import type { PersistenceConfig } from './config.ts';
+import { DeadLetterQueue } from './consumer/dead-letters.ts';
+import { MessageConsumer } from './consumer/message-consumer.ts';
+import { BufferTrimmer } from './store/buffer-trimmer.ts';
+import { MessageWriter } from './store/message-writer.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  consumer: MessageConsumer;
+  close(): Promise<void>;
+}
+
+/** Starts the consumer and the health and stats endpoints. */
+export async function startServer(
+  config: PersistenceConfig,
+  logger: Logger,
+): Promise<RunningServer> {
+  const db = createDatabase(config.DATABASE_URL);
+  const redis = createRedis({ url: config.REDIS_URL, logger, role: 'buffer' });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'persistence', logger });
+  const dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
+  await dlqProducer.connect();
+
+  const consumer = new MessageConsumer({
+    kafka,
+    topic: config.KAFKA_TOPIC_MESSAGES,
+    groupId: config.KAFKA_GROUP_ID,
+    writer: new MessageWriter(db),
+    deadLetters: new DeadLetterQueue(
+      dlqProducer,
+      config.KAFKA_TOPIC_DLQ,
+      config.KAFKA_TOPIC_MESSAGES,
+      logger,
+    ),
+    trimmer: new BufferTrimmer(redis, config.REDIS_KEY_PREFIX, logger),
+    logger,
+    maxRows: config.PERSIST_MAX_ROWS,
+  });
+  exportMetrics(consumer);
+
+  const app = createHttpApp({
+    logger,
+    readiness: [
+      { name: 'mysql', check: () => pingDatabase(db) },
+      {
+        name: 'consumer',
+        check: async () => {
+          if (!consumer.stats.running)
+            throw new Error(consumer.stats.lastError ?? 'consumer is not running');
+        },
+      },
+    ],
+  });
+  app.get('/stats', async () => consumer.stats);
+
+  await consumer.start();
+  await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info(
+    { port: config.PORT, topic: config.KAFKA_TOPIC_MESSAGES },
+    'persistence service listening',
+  );
+
+  return {
+    app,
+    consumer,
+    close: async () => {
+      await app.close();
+      await consumer.stop();
+      await dlqProducer.disconnect();
+      await redis.quit().catch(() => {});
+      await db.$disconnect();
+    },
+  };
+}
+
+function exportMetrics(consumer: MessageConsumer): void {
+  const metrics = meter('persistence');
+  const counters = {
+    chat_persistence_messages_stored_total: () => consumer.stats.stored,
+    chat_persistence_dead_letters_total: () => consumer.stats.deadLettered,
+    chat_persistence_batches_total: () => consumer.stats.batches,
+    chat_persistence_write_retries_total: () => consumer.stats.writeRetries,
+    chat_persistence_consumer_restarts_total: () => consumer.stats.restarts,
+  };
+  for (const [name, read] of Object.entries(counters)) {
+    metrics.createObservableCounter(name).addCallback((result) => result.observe(read()));
+  }
+}
