@@ -1,6 +1,6 @@
 import type { ErrorBody } from './protocol';
 
-/** Codes the web app itself gives to failures that never reached an API answer. */
+/** Codes the web app itself gives to failures that never got an API response. */
 export const CLIENT_ERROR_CODES = {
   network: 'NETWORK_ERROR',
   badResponse: 'BAD_RESPONSE',
@@ -33,7 +33,7 @@ export class ApiError extends Error {
 export async function apiErrorFromResponse(response: Response): Promise<ApiError> {
   const fallback: ErrorBody = {
     code: `HTTP_${response.status}`,
-    message: `The server answered ${response.status} ${response.statusText}`.trim(),
+    message: `The server responded ${response.status} ${response.statusText}`.trim(),
   };
   const retryAfterMs = retryAfterFromHeader(response.headers.get('retry-after'));
 

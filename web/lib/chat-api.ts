@@ -1,7 +1,7 @@
 import type { ApiClient } from './api-client';
 import type { AuthResponse, Conversation, MessagePage, User } from './protocol';
 
-/** Creates an account; the answer also signs the new user in. */
+/** Creates an account; the response also signs the new user in. */
 export function register(
   api: ApiClient,
   input: { username: string; password: string; displayName?: string },
@@ -19,16 +19,16 @@ export function login(
 
 /** Lists the signed-in user's conversations, newest activity first. */
 export async function listConversations(api: ApiClient): Promise<Conversation[]> {
-  const answer = await api.request<{ conversations: Conversation[] }>('/api/conversations');
-  return answer.conversations;
+  const response = await api.request<{ conversations: Conversation[] }>('/api/conversations');
+  return response.conversations;
 }
 
 /** Fetches one conversation with its members. */
 export async function getConversation(api: ApiClient, id: string): Promise<Conversation> {
-  const answer = await api.request<{ conversation: Conversation }>(
+  const response = await api.request<{ conversation: Conversation }>(
     `/api/conversations/${encodeURIComponent(id)}`,
   );
-  return answer.conversation;
+  return response.conversation;
 }
 
 /** Opens the direct conversation with `userId`, or returns the one that exists already. */
@@ -36,11 +36,11 @@ export async function openDirectConversation(
   api: ApiClient,
   userId: string,
 ): Promise<Conversation> {
-  const answer = await api.request<{ conversation: Conversation }>('/api/conversations', {
+  const response = await api.request<{ conversation: Conversation }>('/api/conversations', {
     method: 'POST',
     body: { type: 'direct', userId },
   });
-  return answer.conversation;
+  return response.conversation;
 }
 
 /** Fetches a page of history, oldest first, before `beforeSeq` when given. */
@@ -56,12 +56,12 @@ export function listMessages(
 
 /** Finds users whose username or display name starts with `query`. */
 export async function searchUsers(api: ApiClient, query: string): Promise<User[]> {
-  const answer = await api.request<{ users: User[] }>('/api/users', { query: { query } });
-  return answer.users;
+  const response = await api.request<{ users: User[] }>('/api/users', { query: { query } });
+  return response.users;
 }
 
 /** Fetches one user's public profile. */
 export async function getUser(api: ApiClient, id: string): Promise<User> {
-  const answer = await api.request<{ user: User }>(`/api/users/${encodeURIComponent(id)}`);
-  return answer.user;
+  const response = await api.request<{ user: User }>(`/api/users/${encodeURIComponent(id)}`);
+  return response.user;
 }

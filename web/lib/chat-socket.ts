@@ -75,7 +75,7 @@ export function parseAck<T extends object>(ack: unknown): Ack<T> {
 function badAck(): { ok: false; error: { code: string; message: string } } {
   return failure(
     CLIENT_ERROR_CODES.badAck,
-    'The server sent an answer the app does not understand.',
+    'The server sent an acknowledgement in an unknown shape.',
   );
 }
 

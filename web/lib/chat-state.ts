@@ -12,7 +12,7 @@ import type {
 } from './protocol';
 import { groupByConversation } from './sync-cursors';
 
-/** Messages of one conversation as the client holds them. */
+/** Messages of one conversation as stored in the client. */
 export interface ThreadState {
   /** Confirmed messages ordered by `seq`, without duplicates. */
   messages: Message[];
@@ -194,7 +194,7 @@ export function nextTypingExpiry(state: ChatState): number | undefined {
 function loadConversations(state: ChatState, conversations: Conversation[]): ChatState {
   const next: Record<string, Conversation> = {};
   for (const conversation of conversations) {
-    // Messages that arrived while the list was in flight are newer than its answer.
+    // Messages that arrived while the list was in flight are newer than its response.
     const localLast = newerMessage(
       state.conversations[conversation.id]?.lastMessage ?? undefined,
       threadOf(state, conversation.id).messages.at(-1),
@@ -213,7 +213,7 @@ function newerMessage(a: Message | undefined, b: Message | undefined): Message |
 function upsertConversation(state: ChatState, conversation: Conversation): ChatState {
   const local = state.conversations[conversation.id];
   const thread = threadOf(state, conversation.id);
-  // A message:new can arrive before its conversation, whose answer may lack list extras.
+  // A message:new can arrive before its conversation, whose response may lack list extras.
   const lastMessage = newerMessage(
     conversation.lastMessage ?? local?.lastMessage ?? undefined,
     thread.messages.at(-1),

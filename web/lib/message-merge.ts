@@ -2,7 +2,7 @@ import type { Message } from './protocol';
 
 /**
  * Merges messages of one conversation into a list ordered by `seq`, keeping one
- * entry per `seq`. History pages, `sync` answers, `message:new` events and send
+ * entry per `seq`. History pages, `sync` responses, `message:new` events and send
  * acknowledgements can all carry the same message; the copy already held wins
  * so that rendered items keep their identity. Returns `existing` itself when
  * nothing new arrived.

@@ -2,9 +2,9 @@ import { CLIENT_ERROR_CODES } from './api-error';
 import type { ErrorBody, Message } from './protocol';
 
 /**
- * Where an unconfirmed message stands: `sending` while an attempt awaits its
+ * State of an unconfirmed message: `sending` while an attempt awaits its
  * acknowledgement, `queued` while it waits for a connection or a retry, and
- * `failed` once the server refused it for a reason a retry cannot fix.
+ * `failed` once the server rejected it for a reason a retry cannot fix.
  */
 export type PendingStatus = 'sending' | 'queued' | 'failed';
 
@@ -32,9 +32,7 @@ const RETRYABLE_CODES = new Set<string>([
   'RATE_LIMITED',
   'UNAUTHORIZED',
   'INTERNAL',
-  'INTERNAL_ERROR',
   'UNAVAILABLE',
-  'SERVICE_UNAVAILABLE',
 ]);
 
 /** Creates the pending entry of a message that was just written. */
@@ -54,7 +52,7 @@ export function createPending(
   };
 }
 
-/** Tells whether a refused or unanswered send should be tried again by itself. */
+/** Tells whether a rejected or unacknowledged send should be tried again by itself. */
 export function isRetryableSendError(error: ErrorBody): boolean {
   return RETRYABLE_CODES.has(error.code);
 }

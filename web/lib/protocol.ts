@@ -1,5 +1,5 @@
 /**
- * Shapes of the gateway's REST answers and Socket.IO events, as the web app
+ * Shapes of the gateway's REST responses and Socket.IO events, as the web app
  * relies on them. Fields the app does not read are left out.
  */
 
@@ -49,7 +49,7 @@ export interface Conversation {
   createdAt: string;
 }
 
-/** The body of `POST /api/auth/register` and `POST /api/auth/login` answers. */
+/** The body of `POST /api/auth/register` and `POST /api/auth/login` responses. */
 export interface AuthResponse {
   user: User;
   accessToken: string;
@@ -58,7 +58,7 @@ export interface AuthResponse {
   expiresIn: number;
 }
 
-/** The body of a `POST /api/auth/refresh` answer. */
+/** The body of a `POST /api/auth/refresh` response. */
 export interface RefreshResponse {
   accessToken: string;
   refreshToken: string;
@@ -72,7 +72,7 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
-/** The error part of a REST error body or of a refused Socket.IO acknowledgement. */
+/** The error part of a REST error body or of a rejecting Socket.IO acknowledgement. */
 export interface ErrorBody {
   code: string;
   message: string;

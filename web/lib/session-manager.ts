@@ -7,7 +7,7 @@ import {
   sessionFromTokens,
 } from './token-expiry';
 
-/** The browser storage key that holds the signed-in session. */
+/** The browser storage key that contains the signed-in session. */
 export const SESSION_STORAGE_KEY = 'chat.session';
 
 const REFRESH_LOCK_NAME = 'chat.session.refresh';
@@ -63,7 +63,7 @@ export class SessionManager {
     this.#replace(this.#read(), false);
   }
 
-  /** Stores the session that a register or login answer started. */
+  /** Stores the session that a register or login response started. */
   signIn(auth: AuthResponse): StoredSession {
     const session = sessionFromTokens(auth.user, auth, this.#now());
     this.#replace(session, true);
@@ -165,7 +165,7 @@ export class SessionManager {
 
   /**
    * Handles a rejected refresh token. Without a lock manager another tab may
-   * have spent it a moment ago, in which case storage already holds its successor.
+   * have spent it a moment ago, in which case storage already contains its successor.
    */
   #adoptOrSignOut(rejected: StoredSession): StoredSession | null {
     const latest = this.#read();

@@ -1,7 +1,7 @@
 import { lastSeq } from './message-merge';
 import type { Message } from './protocol';
 
-/** Cursors of a `sync` request: the last `seq` the client holds per conversation. */
+/** Cursors of a `sync` request: the last `seq` the client has per conversation. */
 export type SyncCursors = Record<string, number>;
 
 /** The part of a conversation's client state that cursors are computed from. */
@@ -26,8 +26,8 @@ export function syncCursors(threads: Readonly<Record<string, CursorSource>>): Sy
 }
 
 /**
- * Moves cursors past the messages a `sync` answer returned, for the next call
- * when the answer had `hasMore`. `advanced` is false when no cursor moved, which
+ * Moves cursors past the messages a `sync` response returned, for the next call
+ * when the response had `hasMore`. `advanced` is false when no cursor moved, which
  * means another call would return the same page.
  */
 export function advanceCursors(
@@ -56,4 +56,17 @@ export function groupByConversation(messages: readonly Message[]): Map<string, M
     else groups.set(message.conversationId, [message]);
   }
   return groups;
+}
+
+/**
+ * Splits cursors into batches of at most `size` conversations, because one
+ * `sync` call may name only a limited number of them (200 in the message service).
+ */
+export function chunkCursors(cursors: Readonly<SyncCursors>, size: number): SyncCursors[] {
+  const entries = Object.entries(cursors);
+  const chunks: SyncCursors[] = [];
+  for (let start = 0; start < entries.length; start += size) {
+    chunks.push(Object.fromEntries(entries.slice(start, start + size)));
+  }
+  return chunks;
 }

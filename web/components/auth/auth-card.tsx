@@ -1,6 +1,6 @@
 import Link from 'next/link';
 
-/** The frame shared by the sign-in and registration forms. */
+/** Renders the frame shared by the sign-in and registration forms. */
 export function AuthCard({
   title,
   error,
@@ -39,7 +39,7 @@ export function AuthCard({
   );
 }
 
-/** A labelled input of an auth form. */
+/** Renders a labelled input of an auth form. */
 export function AuthField({
   id,
   label,

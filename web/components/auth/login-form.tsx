@@ -5,7 +5,7 @@ import { login } from '../../lib/chat-api';
 import { AuthCard, AuthField } from './auth-card';
 import { useAuthSubmit } from './use-auth-submit';
 
-/** The sign-in form. */
+/** Renders the sign-in form. */
 export function LoginForm() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

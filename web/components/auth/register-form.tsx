@@ -5,7 +5,7 @@ import { register } from '../../lib/chat-api';
 import { AuthCard, AuthField } from './auth-card';
 import { useAuthSubmit } from './use-auth-submit';
 
-/** The registration form; the server checks the values and its messages are shown as sent. */
+/** Renders the registration form. The server checks the values, and its error messages are shown as sent. */
 export function RegisterForm() {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');

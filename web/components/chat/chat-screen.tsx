@@ -11,7 +11,7 @@ import { ConversationView } from './conversation-view';
 import { StartChatForm } from './start-chat-form';
 import { useChat } from './use-chat';
 
-/** The signed-in screen: conversation list beside the open conversation. */
+/** Renders the signed-in screen: the conversation list beside the open conversation. */
 export function ChatScreen() {
   const router = useRouter();
   const hydrated = useHydrated();

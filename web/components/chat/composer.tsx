@@ -11,9 +11,9 @@ const MAX_BODY_CHARACTERS = 4_000;
 const SHOW_COUNT_FROM = 3_500;
 
 /**
- * The message input. Enter sends and Shift+Enter adds a line. The draft is
- * sent exactly as typed; the server judges length and emptiness and its
- * refusal is shown on the message.
+ * Renders the message input. Enter sends and Shift+Enter adds a line. The
+ * draft is sent exactly as typed. The server checks length and emptiness, and
+ * the message shows its rejection.
  */
 export function Composer({
   connected,
@@ -28,7 +28,7 @@ export function Composer({
   const signal = useRef(new TypingSignal());
   const idleTimer = useRef<number | undefined>(undefined);
   const onTypingRef = useLatest(onTyping);
-  // Counts code points, which is an estimate of how the server counts characters.
+  // The message service counts Unicode code points; it also limits UTF-8 bytes, left to it.
   const length = [...draft].length;
 
   useEffect(() => {

@@ -4,7 +4,7 @@ import { conversationTitle, otherMemberIds, sortByActivity } from '../../lib/con
 import type { Conversation } from '../../lib/protocol';
 import { formatListTime } from './format-time';
 
-/** The conversations of the signed-in user, newest activity first. */
+/** Renders the signed-in user's conversations, newest activity first. */
 export function ConversationList({
   state,
   selectedId,

@@ -9,7 +9,7 @@ import { formatLastSeen } from './format-time';
 import { MessageList } from './message-list';
 import type { ThreadStatus } from './use-chat';
 
-/** One open conversation: header, history with live updates, and the composer. */
+/** Renders one open conversation: header, history with live updates, and the composer. */
 export function ConversationView({
   conversationId,
   state,
@@ -100,7 +100,7 @@ export function ConversationView({
   );
 }
 
-/** The other member's online state in a direct conversation, as presence events report it. */
+/** Renders the other member's online state in a direct conversation, from presence events. */
 function PresenceLine({ state, conversationId }: { state: ChatState; conversationId: string }) {
   const conversation = state.conversations[conversationId];
   if (conversation?.type !== 'direct') return null;

@@ -5,7 +5,7 @@ import { formatMessageTime } from './format-time';
 const STATUS_LABELS = { sent: 'Sent', delivered: 'Delivered', read: 'Read' } as const;
 
 /**
- * A stored message. The body is rendered as one text node under
+ * Renders a stored message. The body is one text node under
  * `white-space: pre-wrap`, so it shows exactly as stored: no trimming and no
  * markup interpretation.
  */
@@ -45,7 +45,7 @@ export function ConfirmedMessageItem({
   );
 }
 
-/** A message of this user that the server has not confirmed, with its error when refused. */
+/** Renders an unconfirmed message of this user, with the error when the server rejected it. */
 export function PendingMessageItem({
   pending,
   onRetry,

@@ -10,7 +10,7 @@ import { ConfirmedMessageItem, PendingMessageItem } from './message-item';
 /** Keep following new messages while the view is scrolled to within this many pixels of the end. */
 const STICK_TO_BOTTOM_PX = 80;
 
-/** The history of one conversation, oldest first, followed by unconfirmed messages. */
+/** Renders the history of one conversation, oldest first, followed by unconfirmed messages. */
 export function MessageList({
   conversationId,
   state,

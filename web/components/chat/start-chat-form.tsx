@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api-error';
 
-/** The "start a chat with a username" box. */
+/** Renders the "start a chat with a username" box. */
 export function StartChatForm({ onStart }: { onStart: (username: string) => Promise<void> }) {
   const [username, setUsername] = useState('');
   const [busy, setBusy] = useState(false);

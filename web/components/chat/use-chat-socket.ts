@@ -4,12 +4,12 @@ import { useEffect, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { createChatSocket } from '../../lib/chat-socket';
 import { logWarning } from '../../lib/client-log';
-import type { SessionEvent } from '../../lib/protocol';
+import type { ErrorBody, SessionEvent } from '../../lib/protocol';
 import type { SessionManager } from '../../lib/session-manager';
 import { useAppContext } from '../app-services';
 import { useLatest } from './use-latest';
 
-/** Where the socket stands, as shown in the connection indicator. */
+/** State of the socket connection, as shown in the connection indicator. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 /** Server events the chat screen listens to, besides `session`. */
@@ -35,9 +35,9 @@ const MAX_RECONNECT_DELAY_MS = 30_000;
 
 /**
  * Connects one Socket.IO client for the signed-in user and keeps it connected.
- * The client reconnects by itself after network failures; a handshake that
- * the server rejects with `UNAUTHORIZED` is retried with a refreshed token,
- * with growing delays so that a server that keeps rejecting is not hammered.
+ * The client reconnects by itself after network failures. A handshake that the
+ * server rejects with `UNAUTHORIZED` is retried with a refreshed token. Delays
+ * grow with each rejection so that a server that keeps rejecting is not flooded.
  */
 export function useChatSocket(handlers: ChatSocketHandlers) {
   const { services } = useAppContext();
@@ -59,8 +59,9 @@ export function useChatSocket(handlers: ChatSocketHandlers) {
     let rejectedHandshakes = 0;
     let retryTimer: number | undefined;
 
-    const reconnectLater = (withRefresh: boolean) => {
-      const delay = Math.min(MAX_RECONNECT_DELAY_MS, rejectedHandshakes * 1_000);
+    const reconnectLater = (withRefresh: boolean, retryAfterMs = 0) => {
+      const backoff = Math.min(MAX_RECONNECT_DELAY_MS, rejectedHandshakes * 1_000);
+      const delay = Math.max(backoff, retryAfterMs);
       rejectedHandshakes += 1;
       window.clearTimeout(retryTimer);
       retryTimer = window.setTimeout(async () => {
@@ -85,10 +86,10 @@ export function useChatSocket(handlers: ChatSocketHandlers) {
       // The server closed the socket, maybe because the token expired; it will not reconnect alone.
       if (reason === 'io server disconnect') reconnectLater(true);
     });
-    client.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+    client.on('connect_error', (error: Error & { data?: Partial<ErrorBody> }) => {
       setState(everConnected ? 'reconnecting' : 'connecting');
       if (error.data?.code === 'UNAUTHORIZED') reconnectLater(true);
-      else if (!client.active) reconnectLater(false);
+      else if (!client.active) reconnectLater(false, error.data?.retryAfterMs);
       else logWarning({ error: error.message }, 'socket connection failed, retrying');
     });
     client.on('session', (payload: Partial<SessionEvent> | undefined) => {

@@ -29,7 +29,12 @@ import type {
   ReceiptEvent,
   TypingEvent,
 } from '../../lib/protocol';
-import { advanceCursors, syncCursors } from '../../lib/sync-cursors';
+import {
+  advanceCursors,
+  chunkCursors,
+  type SyncCursors,
+  syncCursors,
+} from '../../lib/sync-cursors';
 import { TYPING_DISPLAY_MS } from '../../lib/typing-signal';
 import { useAppContext } from '../app-services';
 import { type ServerEventName, useChatSocket } from './use-chat-socket';
@@ -39,8 +44,11 @@ import { usePageVisible } from './use-page-visible';
 
 const HISTORY_PAGE_SIZE = 50;
 
-/** A `sync` answer carries up to 1,000 messages per conversation; a few rounds cover long gaps. */
+/** A `sync` response carries up to 1,000 messages per conversation, so a few rounds cover long gaps. */
 const MAX_SYNC_ROUNDS = 10;
+
+/** Conversations per `sync` call, below the message service's limit of 200. */
+const SYNC_BATCH_SIZE = 100;
 
 /** Loading and error state of one conversation's history. */
 export interface ThreadStatus {
@@ -50,7 +58,7 @@ export interface ThreadStatus {
 }
 
 /**
- * Holds the chat screen's state and keeps it current: REST for lists and
+ * Keeps the chat screen's state current: REST for lists and
  * history, the socket for live events, `sync` after every (re)connect to fill
  * what was missed, and the outbox for sending.
  */
@@ -130,10 +138,10 @@ export function useChat(myUserId: string, selectedId: string | null) {
     [services, setStatus, stateRef],
   );
 
-  const syncAfterConnect = useCallback(
-    async (socket: Socket) => {
-      let cursors = syncCursors(stateRef.current.threads);
-      for (let round = 0; round < MAX_SYNC_ROUNDS && Object.keys(cursors).length > 0; round++) {
+  const syncBatch = useCallback(
+    async (socket: Socket, batch: SyncCursors) => {
+      let cursors = batch;
+      for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
         const ack = await emitWithAck<{ messages?: Message[]; hasMore?: boolean }>(socket, 'sync', {
           cursors,
         });
@@ -151,7 +159,16 @@ export function useChat(myUserId: string, selectedId: string | null) {
         cursors = next.cursors;
       }
     },
-    [loadHistory, stateRef],
+    [loadHistory],
+  );
+
+  /** Fetches what was missed while disconnected, for every conversation the client follows. */
+  const syncAfterConnect = useCallback(
+    async (socket: Socket) => {
+      const batches = chunkCursors(syncCursors(stateRef.current.threads), SYNC_BATCH_SIZE);
+      await Promise.all(batches.map((batch) => syncBatch(socket, batch)));
+    },
+    [syncBatch, stateRef],
   );
 
   const subscribePresence = useCallback(async (socket: Socket, userIds: string[]) => {
@@ -268,11 +285,11 @@ export function useChat(myUserId: string, selectedId: string | null) {
   const startDirectChat = useCallback(
     async (username: string): Promise<Conversation> => {
       const api = services().api;
-      const wanted = username.trim().replace(/^@/, '');
-      const users = await searchUsers(api, wanted);
-      const match = users.find((user) => user.username.toLowerCase() === wanted.toLowerCase());
+      const requested = username.trim().replace(/^@/, '');
+      const users = await searchUsers(api, requested);
+      const match = users.find((user) => user.username.toLowerCase() === requested.toLowerCase());
       if (!match)
-        throw new Error(`No user is called “${wanted}”. Check the spelling and try again.`);
+        throw new Error(`No user is called “${requested}”. Check the spelling and try again.`);
       if (match.id === myUserId) throw new Error('That is you. Enter someone else’s username.');
 
       const conversation = await openDirectConversation(api, match.id);

@@ -3,7 +3,7 @@
 import { useLayoutEffect, useRef } from 'react';
 
 /**
- * Returns a ref that always holds the latest `value`, for socket handlers and
+ * Returns a ref that always contains the latest `value`, for socket handlers and
  * timers that outlive the render which created them.
  */
 export function useLatest<T>(value: T): React.RefObject<T> {

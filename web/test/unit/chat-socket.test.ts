@@ -7,7 +7,7 @@ describe('parseAck', () => {
     expect(parseAck(ack)).toBe(ack);
   });
 
-  it('passes coded refusals through', () => {
+  it('passes coded rejections through', () => {
     const ack = { ok: false, error: { code: 'MESSAGE_TOO_LONG', message: 'too long' } };
     expect(parseAck(ack)).toBe(ack);
   });
@@ -16,7 +16,7 @@ describe('parseAck', () => {
     ['nothing', undefined],
     ['a string', 'ok'],
     ['no ok flag', { message: {} }],
-    ['a refusal without code', { ok: false, error: { message: 'x' } }],
+    ['a rejection without code', { ok: false, error: { message: 'x' } }],
   ])('turns %s into BAD_ACK', (_case, ack) => {
     const parsed = parseAck(ack);
     expect(parsed.ok).toBe(false);

@@ -20,7 +20,7 @@ const seqs = (state: ChatState, conversationId = 'c1') =>
   threadOf(state, conversationId).messages.map((entry) => entry.seq);
 
 describe('messages', () => {
-  it('merges history, live messages and sync answers by seq', () => {
+  it('merges history, live and sync by seq', () => {
     const state = reduce([
       {
         type: 'history-loaded',
@@ -101,7 +101,7 @@ describe('sending', () => {
     expect(seqs(state)).toEqual([5]);
   });
 
-  it('keeps the refusal of a message that is too long', () => {
+  it('keeps rejection of too-long message', () => {
     const error = {
       code: 'MESSAGE_TOO_LONG',
       message: 'A message can have at most 4000 characters.',
@@ -216,7 +216,7 @@ describe('conversation list', () => {
     expect(state.conversations.c1?.unreadCount).toBe(1);
   });
 
-  it('keeps a newer local last message over a stale list answer', () => {
+  it('keeps newer local last message', () => {
     const state = reduce([
       { type: 'conversations-loaded', conversations: [directConversation('c1', 'bob')] },
       { type: 'messages-received', messages: [message(2)] },

@@ -11,7 +11,7 @@ import {
 import { sessionFromTokens } from '../../lib/token-expiry';
 import { user } from './fixtures';
 
-/** The part of the gateway these tests need, on a loopback port, with scripted answers. */
+/** The part of the gateway these tests need, on a loopback port, with scripted responses. */
 interface RecordedRequest {
   method: string;
   path: string;
@@ -27,7 +27,7 @@ let requests: RecordedRequest[];
 let handler: Handler;
 
 beforeAll(async () => {
-  server = createServer((request, response) => void answer(request, response));
+  server = createServer((request, response) => void respond(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -41,7 +41,7 @@ beforeEach(() => {
   handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } });
 });
 
-async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function respond(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
@@ -53,7 +53,7 @@ async function answer(request: IncomingMessage, response: ServerResponse): Promi
   };
   requests.push(recorded);
 
-  // Answer late so that concurrent callers overlap while the first request is open.
+  // Respond late so that concurrent callers overlap while the first request is open.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const { status, body } = handler(recorded);
   response.writeHead(status, { 'content-type': 'application/json' });
@@ -195,9 +195,9 @@ describe('ApiClient', () => {
     const session = new SessionManager({ gatewayUrl, storage: signedInStorage('a1', 'r1') });
     const api = new ApiClient(gatewayUrl, session);
 
-    const answer = await api.request('/api/users', { query: { query: 'bo b' } });
+    const body = await api.request('/api/users', { query: { query: 'bo b' } });
 
-    expect(answer).toEqual({ users: [] });
+    expect(body).toEqual({ users: [] });
     expect(requests.map((request) => [request.path, request.authorization])).toEqual([
       ['/api/users?query=bo+b', 'Bearer a1'],
       ['/api/auth/refresh', undefined],

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { advanceCursors, groupByConversation, syncCursors } from '../../lib/sync-cursors';
+import {
+  advanceCursors,
+  chunkCursors,
+  groupByConversation,
+  syncCursors,
+} from '../../lib/sync-cursors';
 import { message } from './fixtures';
 
 describe('syncCursors', () => {
@@ -34,7 +39,7 @@ describe('advanceCursors', () => {
     expect(result.advanced).toBe(false);
   });
 
-  it('ignores conversations that were not asked for', () => {
+  it('ignores conversations not requested', () => {
     const result = advanceCursors({ c1: 1 }, [message(7, { conversationId: 'other' })]);
     expect(result.cursors).toEqual({ c1: 1 });
     expect(result.advanced).toBe(false);
@@ -50,5 +55,16 @@ describe('groupByConversation', () => {
     ]);
     expect([...groups.keys()]).toEqual(['c1', 'c2']);
     expect(groups.get('c1')?.map((entry) => entry.seq)).toEqual([1, 2]);
+  });
+});
+
+describe('chunkCursors', () => {
+  it('splits cursors into batches of the given size', () => {
+    const chunks = chunkCursors({ a: 1, b: 2, c: 3 }, 2);
+    expect(chunks).toEqual([{ a: 1, b: 2 }, { c: 3 }]);
+  });
+
+  it('returns no batch for no cursors', () => {
+    expect(chunkCursors({}, 100)).toEqual([]);
   });
 });

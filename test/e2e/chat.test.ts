@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import mariadb from 'mariadb';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startPlatform } from '../setup/platform.ts';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Emoji, a right-to-left script and a space: bytes that trimming or re-encoding would change. */
+const FIRST_BODY = 'hello 👋 مرحبا';
+/** Leading and trailing blanks and a line break, which must survive unchanged. */
+const SECOND_BODY = '  second line ✓\n\tindented  ';
+
+/** How long persistence may take to write a message to MySQL before the test gives up. */
+const PERSIST_DEADLINE_MS = 60_000;
+
+type Platform = Awaited<ReturnType<typeof startPlatform>>;
+
+let platform: Platform;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH}; install it with apt-get install -y chromium`,
+    );
+  }
+  platform = await startPlatform(inject('backing'), { web: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('chat web app', () => {
+  it('delivers a message live across message instances', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const alice = { username: `alice_${suffix}`, displayName: 'Alice Example' };
+    const bob = { username: `bob_${suffix}`, displayName: 'Bob Example' };
+    const pageErrors: string[] = [];
+
+    const alicePage = await openPage({ width: 1280, height: 800 }, pageErrors);
+    const aliceInstance = await register(alicePage, alice);
+    // Registering one after the other makes the gateway's round robin put the sockets apart.
+    const bobPage = await openPage({ width: 390, height: 844 }, pageErrors);
+    const bobInstance = await register(bobPage, bob);
+
+    expect(aliceInstance).not.toBe('');
+    expect(bobInstance).not.toBe('');
+    expect(bobInstance).not.toBe(aliceInstance);
+
+    // Alice opens the direct conversation and sends the first message.
+    await alicePage.getByTestId('start-chat-username').fill(bob.username);
+    await alicePage.getByTestId('start-chat-submit').click();
+    await alicePage.waitForURL(/\/chat\/[^/]+$/);
+    const conversationId = decodeURIComponent(
+      new URL(alicePage.url()).pathname.split('/').at(-1) ?? '',
+    );
+    expect(conversationId).not.toBe('');
+    expect(await alicePage.getByTestId('conversation-title').textContent()).toBe(bob.displayName);
+
+    const firstSeq = await send(alicePage, FIRST_BODY);
+    expect(firstSeq).toBeGreaterThanOrEqual(1);
+
+    // Bob's list shows the new conversation and its last message without a reload.
+    const bobItemSelector = `[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`;
+    const bobItem = bobPage.locator(bobItemSelector);
+    await waitForText(
+      bobPage,
+      `${bobItemSelector} [data-testid="conversation-last-message"]`,
+      FIRST_BODY,
+    );
+    expect(await bobItem.getByTestId('conversation-name').textContent()).toBe(alice.displayName);
+
+    await bobItem.click();
+    await bobPage.waitForURL(`**/chat/${encodeURIComponent(conversationId)}`);
+    expect(await messageBody(bobPage, firstSeq)).toBe(FIRST_BODY);
+
+    // A message sent while Bob has the conversation open appears live.
+    const secondSeq = await send(alicePage, SECOND_BODY);
+    expect(secondSeq).toBe(firstSeq + 1);
+    expect(await messageBody(bobPage, secondSeq)).toBe(SECOND_BODY);
+
+    // Both messages are still there after a reload, in order.
+    await bobPage.reload();
+    await connectedInstance(bobPage);
+    expect(await messageBody(bobPage, firstSeq)).toBe(FIRST_BODY);
+    expect(await messageBody(bobPage, secondSeq)).toBe(SECOND_BODY);
+    const renderedSeqs = await bobPage
+      .locator('[data-testid="message-item"][data-seq]')
+      .evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-seq'))));
+    expect(renderedSeqs).toEqual([firstSeq, secondSeq]);
+
+    // MySQL contains both rows with the same seq and the exact bytes.
+    const rows = await persistedMessages(platform.databaseUrl, conversationId, 2);
+    expect(rows.map((row) => row.seq)).toEqual([firstSeq, secondSeq]);
+    expect(rows[0]?.body).toBe(FIRST_BODY);
+    expect(rows[0]?.hex).toBe(utf8Hex(FIRST_BODY));
+    expect(rows[1]?.body).toBe(SECOND_BODY);
+    expect(rows[1]?.hex).toBe(utf8Hex(SECOND_BODY));
+
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+async function openPage(
+  viewport: { width: number; height: number },
+  errors: string[],
+): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (error) => errors.push(error.message));
+  return page;
+}
+
+/** Registers through the form and returns the message instance the socket reached. */
+async function register(
+  page: Page,
+  account: { username: string; displayName: string },
+): Promise<string> {
+  await page.goto(`${platform.webUrl}/register`);
+  await page.getByTestId('register-username').fill(account.username);
+  await page.getByTestId('register-display-name').fill(account.displayName);
+  await page.getByTestId('register-password').fill(`pw-${account.username}-long-enough`);
+  await page.getByTestId('register-submit').click();
+  await page.waitForURL('**/chat');
+  return connectedInstance(page);
+}
+
+/** Waits until the socket is connected and the server named its instance. */
+async function connectedInstance(page: Page): Promise<string> {
+  const status = page.locator(
+    '[data-testid="connection-status"][data-state="connected"]:not([data-instance=""])',
+  );
+  await status.waitFor();
+  return (await status.getAttribute('data-instance')) ?? '';
+}
+
+/** Sends a message from the open conversation and returns the seq the server gave it. */
+async function send(page: Page, body: string): Promise<number> {
+  await page.getByTestId('composer-input').fill(body);
+  await page.getByTestId('composer-send').click();
+
+  const confirmed = page.locator('[data-testid="message-item"][data-seq]').last();
+  await page.waitForFunction((expected) => {
+    const items = document.querySelectorAll('[data-testid="message-item"][data-seq]');
+    const last = items[items.length - 1];
+    return last?.querySelector('[data-testid="message-body"]')?.textContent === expected;
+  }, body);
+  return Number(await confirmed.getAttribute('data-seq'));
+}
+
+/** Returns the exact text of the message with `seq`, waiting for it to appear. */
+async function messageBody(page: Page, seq: number): Promise<string | null> {
+  const body = page.locator(
+    `[data-testid="message-item"][data-seq="${seq}"] [data-testid="message-body"]`,
+  );
+  await body.waitFor();
+  return body.textContent();
+}
+
+/** Waits until the first element matching `selector` has exactly `expected` as its text. */
+async function waitForText(page: Page, selector: string, expected: string): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, text }) => document.querySelector(selector)?.textContent === text,
+    { selector, text: expected },
+  );
+}
+
+interface PersistedRow {
+  seq: number;
+  body: string;
+  hex: string;
+}
+
+/** Polls MySQL until persistence wrote `count` messages of the conversation. */
+async function persistedMessages(
+  databaseUrl: string,
+  conversationId: string,
+  count: number,
+): Promise<PersistedRow[]> {
+  const connection = await mariadb.createConnection(databaseUrl.replace(/^mysql:/, 'mariadb:'));
+  try {
+    const deadline = Date.now() + PERSIST_DEADLINE_MS;
+    for (;;) {
+      const rows = (await connection.query(
+        'SELECT seq, body, HEX(body) AS hex FROM messages WHERE conversation_id = ? ORDER BY seq',
+        [conversationId],
+      )) as PersistedRow[];
+      if (rows.length >= count || Date.now() > deadline) {
+        return rows.map((row) => ({ seq: Number(row.seq), body: row.body, hex: row.hex }));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await connection.end();
+  }
+}
+
+function utf8Hex(text: string): string {
+  return Buffer.from(text, 'utf8').toString('hex').toUpperCase();
+}
