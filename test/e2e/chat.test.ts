@@ -70,7 +70,7 @@ describe('chat web app', () => {
       new URL(alicePage.url()).pathname.split('/').at(-1) ?? '',
     );
     expect(conversationId).not.toBe('');
-    expect(await alicePage.getByTestId('conversation-title').textContent()).toBe(bob.displayName);
+    await waitForText(alicePage, '[data-testid="conversation-title"]', bob.displayName);
 
     const firstSeq = await send(alicePage, FIRST_BODY);
     expect(firstSeq).toBeGreaterThanOrEqual(1);
@@ -83,7 +83,11 @@ describe('chat web app', () => {
       `${bobItemSelector} [data-testid="conversation-last-message"]`,
       FIRST_BODY,
     );
-    expect(await bobItem.getByTestId('conversation-name').textContent()).toBe(alice.displayName);
+    await waitForText(
+      bobPage,
+      `${bobItemSelector} [data-testid="conversation-name"]`,
+      alice.displayName,
+    );
 
     await bobItem.click();
     await bobPage.waitForURL(`**/chat/${encodeURIComponent(conversationId)}`);
