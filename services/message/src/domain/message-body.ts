@@ -1,9 +1,14 @@
 import { messageErrors } from '../errors.ts';
 
-/** Longest body in Unicode code points. */
+/**
+ * Longest body in characters as people count them: grapheme clusters, so that an emoji
+ * built from several code points, or a letter with its accents, is one character.
+ */
 export const maxBodyCharacters = 4_000;
-/** Longest body in bytes of UTF-8, checked as well because emoji take 4 bytes each. */
+/** Longest body in bytes of UTF-8; this bounds clusters made of many code points. */
 export const maxBodyBytes = 16 * 1024;
+
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 
 // Characters that render as nothing: whitespace, format controls (zero-width space and
 // joiners, bidi marks), control characters, and fillers that fonts draw blank (Hangul
@@ -24,18 +29,19 @@ export function checkMessageBody(body: string): string {
     );
   }
 
-  const characters = countCodePoints(body);
-  if (characters > maxBodyCharacters) {
-    throw messageErrors.MESSAGE_TOO_LONG(
-      `A message is at most ${maxBodyCharacters} characters; this one has ${characters}.`,
-      { details: { maxCharacters: maxBodyCharacters, characters } },
-    );
-  }
+  // Bytes first: it is cheap and bounds the work of counting clusters in a huge frame.
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes > maxBodyBytes) {
     throw messageErrors.MESSAGE_TOO_LONG(
       `A message is at most ${maxBodyBytes} bytes of UTF-8; this one has ${bytes}.`,
       { details: { maxBytes: maxBodyBytes, bytes } },
+    );
+  }
+  const characters = countCharacters(body);
+  if (characters > maxBodyCharacters) {
+    throw messageErrors.MESSAGE_TOO_LONG(
+      `A message is at most ${maxBodyCharacters} characters; this one has ${characters}.`,
+      { details: { maxCharacters: maxBodyCharacters, characters } },
     );
   }
   if (body.replace(invisible, '').length === 0) {
@@ -44,8 +50,10 @@ export function checkMessageBody(body: string): string {
   return body;
 }
 
-function countCodePoints(text: string): number {
+function countCharacters(text: string): number {
+  // A string of n UTF-16 units never has more than n clusters, so short ones need no count.
+  if (text.length <= maxBodyCharacters) return text.length;
   let count = 0;
-  for (const _ of text) count++;
+  for (const _ of graphemes.segment(text)) count++;
   return count;
 }
