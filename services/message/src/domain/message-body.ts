@@ -15,7 +15,6 @@ const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 // fillers, the Braille blank, the combining grapheme joiner, the Mongolian vowel separator).
 const invisible =
   /(?:[\s\p{Cc}\p{Cf}\p{Zs}\p{Zl}\p{Zp}\u115F\u1160\u17B4\u17B5\u180E\u2800\u3164\uFFA0]|\u034F)/gu;
-/[\s\p{Cc}\p{Cf}\p{Zs}\p{Zl}\p{Zp}\u034F\u115F\u1160\u17B4\u17B5\u180E\u2800\u3164\uFFA0]/gu;
 
 /**
  * Checks a message body and returns it unchanged.
