@@ -1,6 +1,7 @@
 import { createDatabase, pingDatabase } from '@chat/db';
 import { createHttpApp, createKafka, createRedis, type Logger, meter } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
+import { Partitioners } from 'kafkajs';
 import type { PersistenceConfig } from './config.ts';
 import { DeadLetterQueue } from './consumer/dead-letters.ts';
 import { MessageConsumer } from './consumer/message-consumer.ts';
@@ -21,7 +22,10 @@ export async function startServer(
   const db = createDatabase(config.DATABASE_URL);
   const redis = createRedis({ url: config.REDIS_URL, logger, role: 'buffer' });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'persistence', logger });
-  const dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
+  const dlqProducer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await dlqProducer.connect();
 
   const consumer = new MessageConsumer({

@@ -1,5 +1,5 @@
 import type { Logger } from '@chat/kit';
-import type { Kafka, Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { ChatMessage, MessageRecord } from '../domain/types.ts';
 
 type Waiting = { message: ChatMessage; resolve: () => void; reject: (error: unknown) => void };
@@ -27,6 +27,8 @@ export class MessageProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Murmur2 on the key, as the Java client does, so every client agrees on partitions.
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     this.producer.on('producer.connect', () => {
