@@ -28,6 +28,7 @@ const PERSIST_DEADLINE_MS = 60_000;
 type Platform = Awaited<ReturnType<typeof startPlatform>>;
 
 let platform: Platform;
+let webUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -37,6 +38,8 @@ beforeAll(async () => {
     );
   }
   platform = await startPlatform(inject('backing'), { web: true });
+  if (platform.webUrl === undefined) throw new Error('The platform started without the web app');
+  webUrl = platform.webUrl;
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 });
 
@@ -136,7 +139,7 @@ async function register(
   page: Page,
   account: { username: string; displayName: string },
 ): Promise<string> {
-  await page.goto(`${platform.webUrl}/register`);
+  await page.goto(`${webUrl}/register`);
   await page.getByTestId('register-username').fill(account.username);
   await page.getByTestId('register-display-name').fill(account.displayName);
   await page.getByTestId('register-password').fill(`pw-${account.username}-long-enough`);

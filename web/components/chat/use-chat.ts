@@ -287,7 +287,9 @@ export function useChat(myUserId: string, selectedId: string | null) {
       const api = services().api;
       const requested = username.trim().replace(/^@/, '');
       const users = await searchUsers(api, requested);
-      const match = users.find((user) => user.username.toLowerCase() === requested.toLowerCase());
+      // Usernames are unique after NFKC normalisation and lower-casing, so compare them that way.
+      const key = usernameKey(requested);
+      const match = users.find((user) => usernameKey(user.username) === key);
       if (!match)
         throw new Error(`No user is called “${requested}”. Check the spelling and try again.`);
       if (match.id === myUserId) throw new Error('That is you. Enter someone else’s username.');
@@ -413,6 +415,10 @@ function allOtherMembers(state: ChatState): string[] {
       ),
     ),
   ];
+}
+
+function usernameKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
 }
 
 function conversationErrorMessage(error: unknown): string {
