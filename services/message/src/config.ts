@@ -21,6 +21,8 @@ export const configShape = {
   /** Sends allowed per user per window, across all of the user's devices and instances. */
   SEND_RATE_LIMIT: env.int(30, 1),
   SEND_RATE_WINDOW_MS: env.int(10_000, 100),
+  /** Groups up to this size get every member's receipts; larger ones ask for counts. */
+  RECEIPT_BROADCAST_MAX_MEMBERS: env.int(100, 0),
   /** How long a send may wait for Kafka before it is answered with UNAVAILABLE. */
   PRODUCE_TIMEOUT_MS: env.int(5_000, 100),
 };

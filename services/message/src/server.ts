@@ -6,11 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { MessageConfig } from './config.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
-import { MessageProducer } from './kafka/message-producer.ts';
+import { BatchingProducer } from './kafka/batching-producer.ts';
 import { HistoryReader } from './messaging/history.ts';
 import { MessageSender, markRedisDataset } from './messaging/message-sender.ts';
 import { PendingSweeper } from './messaging/pending-sweeper.ts';
 import { SendRateLimiter } from './messaging/rate-limiter.ts';
+import { PresenceTracker } from './presence/presence-tracker.ts';
+import { ReceiptService } from './receipts/receipt-service.ts';
 import { acceptConnections } from './socket/connections.ts';
 import { InFlight } from './socket/in-flight.ts';
 import { createSocketServer, SocketNotifier } from './socket/socket-server.ts';
@@ -19,6 +21,7 @@ import { Membership } from './store/membership.ts';
 import { SendRecords } from './store/send-records.ts';
 import { createSeqFloor } from './store/seq-floor.ts';
 import { SequenceAllocator } from './store/sequence.ts';
+import { TypingService } from './typing/typing-service.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -41,7 +44,7 @@ export async function startServer(config: MessageConfig, logger: Logger): Promis
     logger,
   });
   const admin = kafka.admin();
-  const producer = new MessageProducer(kafka, config.KAFKA_TOPIC_MESSAGES, logger);
+  const producer = new BatchingProducer(kafka, logger);
   await Promise.all([admin.connect(), producer.connect()]);
 
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
@@ -62,8 +65,27 @@ export async function startServer(config: MessageConfig, logger: Logger): Promis
   });
   const sequence = new SequenceAllocator(redis, keys, floor, logger);
   const history = new HistoryReader(db, records, sequence);
-  const notifier = new SocketNotifier();
-  const conversations = new ConversationService({ db, membership, sequence, records, notifier });
+  const notifier = new SocketNotifier(config.RECEIPT_BROADCAST_MAX_MEMBERS);
+  const receipts = new ReceiptService({
+    redis,
+    keys,
+    db,
+    membership,
+    sequence,
+    producer,
+    receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
+    broadcast: (receipt, memberCount) => notifier.receipt(receipt, memberCount),
+  });
+  const typing = new TypingService(redis, keys, membership, (event) => notifier.typing(event));
+  const presence = new PresenceTracker(redis, keys, (status) => notifier.presence(status), logger);
+  const conversations = new ConversationService({
+    db,
+    membership,
+    sequence,
+    records,
+    notifier,
+    readCursors: (userId, ids) => receipts.readCursors(userId, ids),
+  });
   const sender = new MessageSender({
     redis,
     keys,
@@ -72,13 +94,14 @@ export async function startServer(config: MessageConfig, logger: Logger): Promis
     sequence,
     membership,
     producer,
+    messagesTopic: config.KAFKA_TOPIC_MESSAGES,
     rateLimiter: new SendRateLimiter(
       redis,
       keys,
       config.SEND_RATE_LIMIT,
       config.SEND_RATE_WINDOW_MS,
     ),
-    broadcast: (message) => notifier.messageCreated(message),
+    broadcast: (message, recentMemberIds) => notifier.messageCreated(message, recentMemberIds),
     logger,
     produceTimeoutMs: config.PRODUCE_TIMEOUT_MS,
   });
@@ -109,11 +132,23 @@ export async function startServer(config: MessageConfig, logger: Logger): Promis
   });
   notifier.attach(io);
   const inFlight = new InFlight();
-  acceptConnections(io, { db, sender, history, membership, logger, instanceId, inFlight });
+  acceptConnections(io, {
+    db,
+    sender,
+    history,
+    membership,
+    receipts,
+    typing,
+    presence,
+    logger,
+    instanceId,
+    inFlight,
+  });
   const sweeper = new PendingSweeper(records, sender, logger);
 
   await app.listen({ host: config.HOST, port: config.PORT });
   sweeper.start();
+  presence.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   logger.info({ instanceId, port }, 'message service listening');
@@ -125,6 +160,8 @@ export async function startServer(config: MessageConfig, logger: Logger): Promis
     close: async () => {
       await sweeper.stop();
       await inFlight.drain();
+      typing.close();
+      await presence.stop();
       io.disconnectSockets(true);
       await app.close();
       await producer.close();

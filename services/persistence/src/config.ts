@@ -12,6 +12,7 @@ export const configShape = {
   REDIS_KEY_PREFIX: z.string().max(64).default('chat:'),
   KAFKA_BROKERS: env.list('127.0.0.1:9092'),
   KAFKA_TOPIC_MESSAGES: z.string().min(1).default('chat.messages'),
+  KAFKA_TOPIC_RECEIPTS: z.string().min(1).default('chat.receipts'),
   KAFKA_TOPIC_DLQ: z.string().min(1).default('chat.messages.dlq'),
   KAFKA_GROUP_ID: z.string().min(1).default('chat-persistence'),
   /** Largest number of messages written by one INSERT statement. */

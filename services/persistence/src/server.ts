@@ -7,6 +7,7 @@ import { DeadLetterQueue } from './consumer/dead-letters.ts';
 import { MessageConsumer } from './consumer/message-consumer.ts';
 import { BufferTrimmer } from './store/buffer-trimmer.ts';
 import { MessageWriter } from './store/message-writer.ts';
+import { ReceiptWriter } from './store/receipt-writer.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -31,8 +32,10 @@ export async function startServer(
   const consumer = new MessageConsumer({
     kafka,
     topic: config.KAFKA_TOPIC_MESSAGES,
+    receiptsTopic: config.KAFKA_TOPIC_RECEIPTS,
     groupId: config.KAFKA_GROUP_ID,
     writer: new MessageWriter(db),
+    receiptWriter: new ReceiptWriter(db),
     deadLetters: new DeadLetterQueue(
       dlqProducer,
       config.KAFKA_TOPIC_DLQ,

@@ -11,6 +11,9 @@ import { byLatestActivity, directKey, toConversationView } from './conversation-
 /** Tells connected members about a conversation they gained or that changed. */
 export interface ConversationNotifier {
   conversationCreated(conversation: ConversationView): void;
+  membersAdded(conversation: ConversationView, addedIds: string[]): void;
+  memberRemoved(conversation: ConversationView, removedId: string): void;
+  conversationUpdated(conversation: ConversationView): void;
 }
 
 export interface ConversationServiceDeps {
@@ -19,7 +22,14 @@ export interface ConversationServiceDeps {
   sequence: SequenceAllocator;
   records: SendRecords;
   notifier: ConversationNotifier;
+  /** Read cursors not yet stored in MySQL, per conversation. */
+  readCursors: (userId: string, conversationIds: string[]) => Promise<Map<string, number>>;
 }
+
+/** Most members a group can have. */
+export const maxGroupMembers = 10_000;
+
+const managers = new Set<string>(['owner', 'admin']);
 
 const withMembers = {
   members: { select: { userId: true, role: true }, orderBy: { joinedAt: 'asc' } },
@@ -108,6 +118,115 @@ export class ConversationService {
     return this.announce(toConversationView(row));
   }
 
+  /** Adds users to a group; only its owner and admins may. */
+  async addMembers(
+    requesterId: string,
+    conversationId: string,
+    userIds: string[],
+  ): Promise<ConversationView> {
+    const row = await this.loadForChange(requesterId, conversationId);
+    assertManager(row, requesterId);
+
+    const present = new Set(row.members.map((member) => member.userId));
+    const added = [...new Set(userIds)].filter((id) => !present.has(id));
+    if (present.size + added.length > maxGroupMembers) {
+      throw messageErrors.VALIDATION_FAILED(
+        `Invalid members: a group has at most ${maxGroupMembers} members; this one would have ${present.size + added.length}.`,
+      );
+    }
+    const found = await this.deps.db.user.count({ where: { id: { in: added } } });
+    if (found !== added.length) {
+      throw messageErrors.NOT_FOUND(`${added.length - found} of the requested users do not exist.`);
+    }
+    if (added.length === 0) return toConversationView(row);
+
+    await this.deps.db.conversationMember.createMany({
+      data: added.map((userId) => ({ conversationId, userId })),
+      skipDuplicates: true,
+    });
+    const view = await this.reload(conversationId);
+    await this.deps.records.addRecentMembers(conversationId, added);
+    this.deps.notifier.membersAdded(view, added);
+    return view;
+  }
+
+  /**
+   * Removes a member. Anyone may leave; the owner may remove anyone, an admin only plain
+   * members. An owner who leaves hands the group to the longest-standing admin, or else
+   * the longest-standing member.
+   */
+  async removeMember(requesterId: string, conversationId: string, targetId: string): Promise<void> {
+    const row = await this.loadForChange(requesterId, conversationId);
+    const target = row.members.find((member) => member.userId === targetId);
+    if (target === undefined)
+      throw messageErrors.NOT_FOUND(`User ${targetId} is not a member of this conversation.`);
+    if (targetId !== requesterId) {
+      const requester = roleOf(row, requesterId);
+      const allowed = requester === 'owner' || (requester === 'admin' && target.role === 'member');
+      if (!allowed)
+        throw messageErrors.FORBIDDEN(
+          'Only the owner, or an admin for plain members, may remove members.',
+        );
+    }
+
+    const remaining = row.members.filter((member) => member.userId !== targetId);
+    const heir =
+      target.role === 'owner'
+        ? (remaining.find((m) => m.role === 'admin') ?? remaining[0])
+        : undefined;
+    await this.deps.db.$transaction([
+      this.deps.db.conversationMember.delete({
+        where: { conversationId_userId: { conversationId, userId: targetId } },
+      }),
+      ...(heir
+        ? [
+            this.deps.db.conversationMember.update({
+              where: { conversationId_userId: { conversationId, userId: heir.userId } },
+              data: { role: 'owner' },
+            }),
+          ]
+        : []),
+    ]);
+    const view = await this.reload(conversationId);
+    this.deps.notifier.memberRemoved(view, targetId);
+  }
+
+  /** Changes a member's role; only the owner may. Making someone owner hands the group over. */
+  async setRole(
+    requesterId: string,
+    conversationId: string,
+    targetId: string,
+    role: 'owner' | 'admin' | 'member',
+  ) {
+    const row = await this.loadForChange(requesterId, conversationId);
+    if (roleOf(row, requesterId) !== 'owner')
+      throw messageErrors.FORBIDDEN('Only the owner may change roles.');
+    if (roleOf(row, targetId) === undefined) {
+      throw messageErrors.NOT_FOUND(`User ${targetId} is not a member of this conversation.`);
+    }
+    if (targetId === requesterId) {
+      throw messageErrors.VALIDATION_FAILED(
+        'Invalid role change: hand the group to another member instead.',
+      );
+    }
+
+    const key = (userId: string) => ({ conversationId_userId: { conversationId, userId } });
+    await this.deps.db.$transaction([
+      this.deps.db.conversationMember.update({ where: key(targetId), data: { role } }),
+      ...(role === 'owner'
+        ? [
+            this.deps.db.conversationMember.update({
+              where: key(requesterId),
+              data: { role: 'admin' },
+            }),
+          ]
+        : []),
+    ]);
+    const view = await this.reload(conversationId);
+    this.deps.notifier.conversationUpdated(view);
+    return view;
+  }
+
   /** One conversation with its members; only members may read it. */
   async get(requesterId: string, conversationId: string): Promise<ConversationView> {
     await this.deps.membership.assertMember(conversationId, requesterId);
@@ -135,10 +254,16 @@ export class ConversationService {
       where: { userId: requesterId },
       select: { conversationId: true, readSeq: true },
     });
-    const readSeqOf = new Map(readCursors.map((cursor) => [cursor.conversationId, cursor.readSeq]));
     const ids = rows.map((row) => row.id);
+    const unstoredReads = await this.deps.readCursors(requesterId, ids);
+    const readSeqOf = new Map<string, number>(
+      readCursors.map((cursor): [string, number] => [
+        cursor.conversationId,
+        Math.max(cursor.readSeq, unstoredReads.get(cursor.conversationId) ?? 0),
+      ]),
+    );
     const [unreadStored, lastStored, buffered] = await Promise.all([
-      this.countUnreadStored(requesterId, ids),
+      this.countUnreadStored(requesterId, readSeqOf),
       this.lastStoredMessages(rows.map((row) => ({ id: row.id, lastSeq: row.lastSeq }))),
       Promise.all(ids.map((id) => this.deps.records.readBuffer(id, 1, Number.MAX_SAFE_INTEGER))),
     ]);
@@ -160,6 +285,38 @@ export class ConversationService {
     return views.sort(byLatestActivity);
   }
 
+  /** Loads a group for a membership change, checking that the requester is a member. */
+  private async loadForChange(requesterId: string, conversationId: string) {
+    const row = await this.deps.db.conversation.findUnique({
+      where: { id: conversationId },
+      include: withMembers,
+    });
+    if (row === null)
+      throw messageErrors.NOT_FOUND(`Conversation ${conversationId} does not exist.`);
+    if (roleOf(row, requesterId) === undefined)
+      throw messageErrors.FORBIDDEN('You are not a member of this conversation.');
+    if (row.type !== 'group') {
+      throw messageErrors.VALIDATION_FAILED(
+        'Invalid change: the members of a direct conversation are fixed.',
+      );
+    }
+    return row;
+  }
+
+  /** Reads the conversation again after a change and refreshes the member cache. */
+  private async reload(conversationId: string): Promise<ConversationView> {
+    const row = await this.deps.db.conversation.findUniqueOrThrow({
+      where: { id: conversationId },
+      include: withMembers,
+    });
+    const view = toConversationView(row);
+    await this.deps.membership.refresh(
+      conversationId,
+      view.members.map((member) => member.userId),
+    );
+    return view;
+  }
+
   private async announce(conversation: ConversationView): Promise<ConversationView> {
     await this.deps.sequence.initialise(conversation.id);
     await this.deps.membership.refresh(
@@ -170,18 +327,21 @@ export class ConversationService {
     return conversation;
   }
 
+  /** Stored messages after each read cursor and not sent by the user, in one query. */
   private async countUnreadStored(
     userId: string,
-    conversationIds: string[],
+    readSeqOf: Map<string, number>,
   ): Promise<Map<string, number>> {
+    const cursors = [...readSeqOf].map(
+      ([id, seq]) => Prisma.sql`SELECT ${id} AS id, ${seq} AS seq`,
+    );
     const rows = await this.deps.db.$queryRaw<
       { conversationId: string; unread: bigint | number }[]
     >`
       SELECT m.conversation_id AS conversationId, COUNT(*) AS unread
       FROM messages m
-      JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.user_id = ${userId}
-      WHERE m.conversation_id IN (${Prisma.join(conversationIds)})
-        AND m.seq > cm.read_seq AND m.sender_id <> ${userId}
+      JOIN (${Prisma.join(cursors, ' UNION ALL ')}) read_cursor ON read_cursor.id = m.conversation_id
+      WHERE m.seq > read_cursor.seq AND m.sender_id <> ${userId}
       GROUP BY m.conversation_id`;
     return new Map(rows.map((row) => [row.conversationId, Number(row.unread)]));
   }
@@ -200,6 +360,18 @@ export class ConversationService {
       },
     });
     return new Map(rows.map((row) => [row.conversationId, toChatMessage(row)]));
+  }
+}
+
+type MembersRow = { members: { userId: string; role: string }[] };
+
+function roleOf(row: MembersRow, userId: string): string | undefined {
+  return row.members.find((member) => member.userId === userId)?.role;
+}
+
+function assertManager(row: MembersRow, userId: string): void {
+  if (!managers.has(roleOf(row, userId) ?? '')) {
+    throw messageErrors.FORBIDDEN('Only the owner and admins may add members.');
   }
 }
 

@@ -41,3 +41,20 @@ export interface MessageRecord {
   type: 'message';
   message: ChatMessage;
 }
+
+export type ReceiptKind = 'delivered' | 'read';
+
+/** A member's receipt cursor moved: every message up to `seq` was delivered or read. */
+export interface Receipt {
+  conversationId: string;
+  userId: string;
+  kind: ReceiptKind;
+  seq: number;
+}
+
+/** The record written to the receipts topic, keyed by conversation id. */
+export interface ReceiptRecord extends Receipt {
+  type: 'receipt';
+  /** ISO 8601 UTC with milliseconds. */
+  at: string;
+}

@@ -1,26 +1,31 @@
 import type { Logger } from '@chat/kit';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
-import type { ChatMessage, MessageRecord } from '../domain/types.ts';
 
-type Waiting = { message: ChatMessage; resolve: () => void; reject: (error: unknown) => void };
+/** One record for Kafka; the key picks the partition, and so the order it keeps. */
+export interface OutgoingRecord {
+  topic: string;
+  key: string;
+  value: object;
+  schema: string;
+}
+
+type Waiting = { record: OutgoingRecord; resolve: () => void; reject: (error: unknown) => void };
 
 /**
- * Writes messages to the messages topic with an idempotent producer, batching sends that
- * arrive while the previous batch is on the wire.
+ * An idempotent producer that batches records arriving while the previous batch is on the
+ * wire, and resolves each record's promise once every in-sync replica has it.
  *
- * An idempotent producer allows one request in flight per connection to keep its order
- * guarantee, so sending each message alone would cap throughput at one round trip per
- * message; batching lets one round trip carry everything that queued up meanwhile.
+ * An idempotent producer allows one request in flight to keep its order guarantee, so
+ * sending each record alone would cap throughput at one round trip per record; batching
+ * lets one round trip carry everything that queued up meanwhile.
  */
-export class MessageProducer {
+export class BatchingProducer {
   private readonly producer: Producer;
   private queue: Waiting[] = [];
   private flushing = false;
-  private connected = false;
 
   constructor(
     kafka: Kafka,
-    private readonly topic: string,
     private readonly logger: Logger,
   ) {
     this.producer = kafka.producer({
@@ -29,13 +34,9 @@ export class MessageProducer {
       allowAutoTopicCreation: false,
       // Murmur2 on the key, as the Java client does, so every client agrees on partitions.
       createPartitioner: Partitioners.DefaultPartitioner,
+      // Few retries: a send waits on this, and the sender would rather hear UNAVAILABLE soon
+      // and retry with its clientMsgId; a duplicate in Kafka is ignored when stored.
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
-    this.producer.on('producer.connect', () => {
-      this.connected = true;
-    });
-    this.producer.on('producer.disconnect', () => {
-      this.connected = false;
     });
   }
 
@@ -43,19 +44,14 @@ export class MessageProducer {
     await this.producer.connect();
   }
 
-  get isConnected(): boolean {
-    return this.connected;
-  }
-
-  /** Resolves once every in-sync replica has the message. */
-  send(message: ChatMessage): Promise<void> {
+  send(record: OutgoingRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      this.queue.push({ record, resolve, reject });
       void this.flush();
     });
   }
 
-  /** Waits for queued messages, then disconnects. */
+  /** Waits for queued records, then disconnects. */
   async close(): Promise<void> {
     while (this.flushing || this.queue.length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -78,22 +74,27 @@ export class MessageProducer {
   }
 
   private async sendBatch(batch: Waiting[]): Promise<void> {
+    const byTopic = new Map<string, Waiting[]>();
+    for (const waiting of batch) {
+      const list = byTopic.get(waiting.record.topic) ?? [];
+      list.push(waiting);
+      byTopic.set(waiting.record.topic, list);
+    }
     try {
-      await this.producer.send({
-        topic: this.topic,
+      await this.producer.sendBatch({
         acks: -1,
-        messages: batch.map(({ message }) => ({
-          key: message.conversationId,
-          value: JSON.stringify({ type: 'message', message } satisfies MessageRecord),
-          headers: { 'content-type': 'application/json', schema: 'chat.message.v1' },
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map(({ record }) => ({
+            key: record.key,
+            value: JSON.stringify(record.value),
+            headers: { 'content-type': 'application/json', schema: record.schema },
+          })),
         })),
       });
       for (const waiting of batch) waiting.resolve();
     } catch (error) {
-      this.logger.warn(
-        { err: error, messages: batch.length },
-        'producing messages to kafka failed',
-      );
+      this.logger.warn({ err: error, records: batch.length }, 'producing to kafka failed');
       for (const waiting of batch) waiting.reject(error);
     }
   }

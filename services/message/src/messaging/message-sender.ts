@@ -1,9 +1,9 @@
 import type { Database } from '@chat/db';
 import { type Logger, uuidv7 } from '@chat/kit';
 import type { Redis } from 'ioredis';
-import type { AttachmentRef, ChatMessage } from '../domain/types.ts';
+import type { AttachmentRef, ChatMessage, MessageRecord } from '../domain/types.ts';
 import { messageErrors } from '../errors.ts';
-import type { MessageProducer } from '../kafka/message-producer.ts';
+import type { BatchingProducer } from '../kafka/batching-producer.ts';
 import type { RedisKeys } from '../store/keys.ts';
 import type { Membership } from '../store/membership.ts';
 import type { SendRecord, SendRecords } from '../store/send-records.ts';
@@ -27,10 +27,12 @@ export interface MessageSenderDeps {
   records: SendRecords;
   sequence: SequenceAllocator;
   membership: Membership;
-  producer: MessageProducer;
+  producer: BatchingProducer;
+  messagesTopic: string;
   rateLimiter: SendRateLimiter;
-  /** Delivers a message that Kafka has confirmed to the conversation's sockets. */
-  broadcast: (message: ChatMessage) => void;
+  /** Delivers a message that Kafka has confirmed to the conversation's sockets, and to the
+   * user rooms of members added in the last seconds. */
+  broadcast: (message: ChatMessage, recentMemberIds: string[]) => void;
   logger: Logger;
   produceTimeoutMs: number;
 }
@@ -71,8 +73,9 @@ export class MessageSender {
   /** Produces a pending message again; used by retries and by the pending sweeper. */
   async deliver(message: ChatMessage): Promise<ChatMessage> {
     await this.produce(message);
+    let recentMemberIds: string[] = [];
     try {
-      await this.deps.records.markAcked(message);
+      recentMemberIds = await this.deps.records.markAcked(message);
     } catch (error) {
       // Kafka has the message, so it is safe to ack; history serves it once it is in MySQL.
       this.deps.logger.warn(
@@ -80,7 +83,7 @@ export class MessageSender {
         'could not record an acked message in redis',
       );
     }
-    this.deps.broadcast(message);
+    this.deps.broadcast(message, recentMemberIds);
     return message;
   }
 
@@ -137,7 +140,14 @@ export class MessageSender {
       );
     });
     try {
-      await Promise.race([this.deps.producer.send(message), timeout]);
+      const record: MessageRecord = { type: 'message', message };
+      const sent = this.deps.producer.send({
+        topic: this.deps.messagesTopic,
+        key: message.conversationId,
+        value: record,
+        schema: 'chat.message.v1',
+      });
+      await Promise.race([sent, timeout]);
     } catch (error) {
       throw messageErrors.UNAVAILABLE(
         'Messages cannot be accepted right now; retry with the same clientMsgId.',

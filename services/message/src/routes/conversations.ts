@@ -1,7 +1,10 @@
 import { type TokenVerifier, validate } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ConversationService } from '../conversations/conversation-service.ts';
+import {
+  type ConversationService,
+  maxGroupMembers,
+} from '../conversations/conversation-service.ts';
 import type { HistoryReader } from '../messaging/history.ts';
 import type { Membership } from '../store/membership.ts';
 import { authenticate } from './authenticate.ts';
@@ -14,9 +17,6 @@ export interface ConversationRoutesDeps {
 }
 
 const id = z.string().min(1).max(64);
-
-/** Largest group at creation; members can be added later up to the same bound. */
-export const maxGroupMembers = 10_000;
 
 const createSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('direct'), userId: id }),
@@ -33,6 +33,9 @@ const historySchema = z.object({
 });
 
 const paramsSchema = z.object({ id });
+const memberParamsSchema = z.object({ id, userId: id });
+const addMembersSchema = z.object({ userIds: z.array(id).min(1).max(maxGroupMembers) });
+const roleSchema = z.object({ role: z.enum(['owner', 'admin', 'member']) });
 
 /** `/api/conversations` and the messages of each conversation. */
 export async function conversationRoutes(
@@ -60,6 +63,37 @@ export async function conversationRoutes(
   app.get('/api/conversations/:id', async (request) => {
     const { id: conversationId } = validate(paramsSchema, request.params, 'conversation id');
     return { conversation: await deps.conversations.get(request.principal.userId, conversationId) };
+  });
+
+  app.post('/api/conversations/:id/members', async (request) => {
+    const { id: conversationId } = validate(paramsSchema, request.params, 'conversation id');
+    const { userIds } = validate(addMembersSchema, request.body, 'members');
+    return {
+      conversation: await deps.conversations.addMembers(
+        request.principal.userId,
+        conversationId,
+        userIds,
+      ),
+    };
+  });
+
+  app.delete('/api/conversations/:id/members/:userId', async (request, reply) => {
+    const params = validate(memberParamsSchema, request.params, 'member');
+    await deps.conversations.removeMember(request.principal.userId, params.id, params.userId);
+    return reply.status(204).send();
+  });
+
+  app.patch('/api/conversations/:id/members/:userId', async (request) => {
+    const params = validate(memberParamsSchema, request.params, 'member');
+    const { role } = validate(roleSchema, request.body, 'role');
+    return {
+      conversation: await deps.conversations.setRole(
+        request.principal.userId,
+        params.id,
+        params.userId,
+        role,
+      ),
+    };
   });
 
   app.get('/api/conversations/:id/messages', async (request) => {

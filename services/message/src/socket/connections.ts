@@ -53,7 +53,17 @@ export function acceptConnections(io: Server, deps: ConnectionDeps): void {
   });
 
   io.on('connection', (socket) => {
+    const userId = socket.data.userId as string;
     registerEvents(socket, deps);
+    void deps.presence.connected(userId, socket.id).catch((error: unknown) => {
+      deps.logger.warn({ err: error, userId }, 'could not record presence');
+    });
+    socket.on('disconnect', () => {
+      deps.typing.endAllOf(userId);
+      void deps.presence.disconnected(userId, socket.id).catch((error: unknown) => {
+        deps.logger.warn({ err: error, userId }, 'could not record a disconnect');
+      });
+    });
     socket.emit('session', { userId: socket.data.userId, instanceId: deps.instanceId });
     deps.logger.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
   });

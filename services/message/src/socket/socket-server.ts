@@ -4,7 +4,9 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { ConversationNotifier } from '../conversations/conversation-service.ts';
-import type { ChatMessage, ConversationView } from '../domain/types.ts';
+import type { ChatMessage, ConversationView, Receipt } from '../domain/types.ts';
+import type { PresenceStatus } from '../presence/presence-tracker.ts';
+import type { TypingEvent } from '../typing/typing-service.ts';
 
 export interface SocketServerOptions {
   httpServer: HttpServer;
@@ -22,6 +24,7 @@ const maxFrameBytes = 1024 * 1024 + 64 * 1024;
 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;
+export const presenceRoom = (userId: string) => `presence:${userId}`;
 
 /**
  * Creates the Socket.IO server: WebSocket transport only, the Redis adapter so that rooms
@@ -61,6 +64,8 @@ export function createSocketServer(options: SocketServerOptions): Server {
 export class SocketNotifier implements ConversationNotifier {
   private server: Server | undefined;
 
+  constructor(private readonly receiptBroadcastMaxMembers: number) {}
+
   /** Connects the notifier to the server, which can only exist once the HTTP app does. */
   attach(io: Server): void {
     this.server = io;
@@ -72,13 +77,58 @@ export class SocketNotifier implements ConversationNotifier {
   }
 
   /** One publish per message, however many members the conversation has. */
-  messageCreated(message: ChatMessage): void {
-    this.io.to(conversationRoom(message.conversationId)).emit('message:new', { message });
+  messageCreated(message: ChatMessage, recentMemberIds: string[] = []): void {
+    const rooms = [conversationRoom(message.conversationId), ...recentMemberIds.map(userRoom)];
+    this.io.to(rooms).emit('message:new', { message });
   }
 
   conversationCreated(conversation: ConversationView): void {
     const rooms = conversation.members.map((member) => userRoom(member.userId));
     this.io.in(rooms).socketsJoin(conversationRoom(conversation.id));
     this.io.to(rooms).emit('conversation:new', { conversation });
+  }
+
+  membersAdded(conversation: ConversationView, addedIds: string[]): void {
+    const added = new Set(addedIds);
+    const addedRooms = addedIds.map(userRoom);
+    this.io.in(addedRooms).socketsJoin(conversationRoom(conversation.id));
+    this.io.to(addedRooms).emit('conversation:new', { conversation });
+    const others = conversation.members.filter((member) => !added.has(member.userId));
+    this.io
+      .to(others.map((member) => userRoom(member.userId)))
+      .emit('conversation:updated', { conversation });
+  }
+
+  memberRemoved(conversation: ConversationView, removedId: string): void {
+    this.io.in(userRoom(removedId)).socketsLeave(conversationRoom(conversation.id));
+    const rooms = [removedId, ...conversation.members.map((member) => member.userId)].map(userRoom);
+    this.io.to(rooms).emit('conversation:updated', { conversation });
+  }
+
+  conversationUpdated(conversation: ConversationView): void {
+    this.io.to(conversationRoom(conversation.id)).emit('conversation:updated', { conversation });
+  }
+
+  /**
+   * Receipts go to the whole conversation up to a size; in larger groups only to the
+   * member's own devices, and senders ask for counts instead.
+   */
+  receipt(receipt: Receipt, memberCount: number): void {
+    const room =
+      memberCount <= this.receiptBroadcastMaxMembers
+        ? conversationRoom(receipt.conversationId)
+        : userRoom(receipt.userId);
+    this.io.to(room).emit('receipt', receipt);
+  }
+
+  typing(event: TypingEvent): void {
+    this.io
+      .to(conversationRoom(event.conversationId))
+      .except(userRoom(event.userId))
+      .emit('typing', event);
+  }
+
+  presence(status: PresenceStatus): void {
+    this.io.to(presenceRoom(status.userId)).emit('presence', status);
   }
 }

@@ -27,6 +27,21 @@ export class RedisKeys {
     return `${this.prefix}conv:{${conversationId}}:members`;
   }
 
+  /** Receipt cursors of a conversation: member id to the highest seq delivered or read. */
+  cursors(conversationId: string, kind: 'delivered' | 'read'): string {
+    return `${this.prefix}conv:{${conversationId}}:${kind}`;
+  }
+
+  /** Members added in the last seconds, who also get messages through their user room. */
+  recentMembers(conversationId: string): string {
+    return `${this.prefix}conv:{${conversationId}}:recent-members`;
+  }
+
+  /** Present while a user's typing indicator is throttled in a conversation. */
+  typing(conversationId: string, userId: string): string {
+    return `${this.prefix}conv:{${conversationId}}:typing:${userId}`;
+  }
+
   /** The send record of a (sender, clientMsgId) pair, for de-duplicating retries. */
   send(senderId: string, clientMsgId: string): string {
     return `${this.prefix}send:${senderId}:${clientMsgId}`;
@@ -43,6 +58,21 @@ export class RedisKeys {
    */
   epoch(): string {
     return `${this.prefix}epoch`;
+  }
+
+  /** Live connections of a user: connection id scored by when it expires unless renewed. */
+  presenceConnections(userId: string): string {
+    return `${this.prefix}presence:{${userId}}:connections`;
+  }
+
+  /** Users with at least one live connection, scored by their latest connection expiry. */
+  presenceOnline(): string {
+    return `${this.prefix}presence:online`;
+  }
+
+  /** When each user was last seen online, as ISO 8601 times. */
+  presenceLastSeen(): string {
+    return `${this.prefix}presence:last-seen`;
   }
 
   /** The per-user send counter of one rate-limit window. */

@@ -35,6 +35,13 @@ export class Membership {
     if (!members.includes(userId)) throw forbidden();
   }
 
+  /** The number of members, from the cache (loaded from MySQL when missing). */
+  async count(conversationId: string): Promise<number> {
+    const cached = await this.redis.scard(this.keys.members(conversationId));
+    if (cached > 0) return cached;
+    return (await this.load(conversationId))?.length ?? 0;
+  }
+
   /** Replaces the cached member set after a change in MySQL. */
   async refresh(conversationId: string, memberIds: string[]): Promise<void> {
     const key = this.keys.members(conversationId);

@@ -22,6 +22,13 @@ const claimTtlMs = 30_000;
 // lifetime only bounds what a removal missed.
 const bufferTtlSeconds = 7 * 24 * 60 * 60;
 
+/**
+ * How long a newly added member also gets messages through their user room. Joining the
+ * conversation's room travels through Redis separately from messages, so a message sent
+ * on another instance right after the add could otherwise overtake the join.
+ */
+export const recentMemberWindowMs = 10_000;
+
 /** The Redis side of sending: de-duplication records, the pending list and the buffer. */
 export class SendRecords {
   constructor(
@@ -63,16 +70,38 @@ export class SendRecords {
       .exec();
   }
 
-  /** Records that Kafka has the message and makes it readable before MySQL has it. */
-  async markAcked(message: ChatMessage): Promise<void> {
+  /**
+   * Records that Kafka has the message and makes it readable before MySQL has it. Returns
+   * the members added in the last seconds, read in the same round trip.
+   */
+  async markAcked(message: ChatMessage): Promise<string[]> {
     const key = this.keys.send(message.senderId, message.clientMsgId);
     const buffer = this.keys.buffer(message.conversationId);
-    await this.redis
+    const results = await this.redis
       .multi()
       .set(key, JSON.stringify({ state: 'acked', message }), 'PX', sendRecordTtlMs)
       .zrem(this.keys.pendingSends(), key)
       .zadd(buffer, message.seq, JSON.stringify(message))
       .expire(buffer, bufferTtlSeconds)
+      .zrangebyscore(
+        this.keys.recentMembers(message.conversationId),
+        Date.now() - recentMemberWindowMs,
+        '+inf',
+      )
+      .exec();
+    return (results?.at(-1)?.[1] as string[] | undefined) ?? [];
+  }
+
+  /** Notes members just added to a conversation; see {@link recentMemberWindowMs}. */
+  async addRecentMembers(conversationId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const key = this.keys.recentMembers(conversationId);
+    const now = Date.now();
+    await this.redis
+      .multi()
+      .zadd(key, ...userIds.flatMap((userId) => [now, userId]))
+      .zremrangebyscore(key, '-inf', now - recentMemberWindowMs)
+      .pexpire(key, recentMemberWindowMs * 2)
       .exec();
   }
 

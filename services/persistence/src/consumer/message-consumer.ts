@@ -2,14 +2,23 @@ import type { Logger } from '@chat/kit';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BufferTrimmer } from '../store/buffer-trimmer.ts';
 import type { MessageWriter } from '../store/message-writer.ts';
+import type { ReceiptWriter } from '../store/receipt-writer.ts';
 import type { DeadLetter, DeadLetterQueue } from './dead-letters.ts';
-import { decodeMessageRecord, type StoredMessage } from './decode.ts';
+import {
+  decodeMessageRecord,
+  decodeReceiptRecord,
+  type StoredMessage,
+  type StoredReceipt,
+} from './decode.ts';
 
 export interface MessageConsumerOptions {
   kafka: Kafka;
   topic: string;
+  /** Receipt cursors travel on their own topic and are stored by the same consumer. */
+  receiptsTopic: string;
   groupId: string;
   writer: MessageWriter;
+  receiptWriter: ReceiptWriter;
   deadLetters: DeadLetterQueue;
   trimmer: BufferTrimmer;
   logger: Logger;
@@ -21,6 +30,7 @@ export interface MessageConsumerOptions {
 export interface ConsumerStats {
   running: boolean;
   stored: number;
+  receipts: number;
   deadLettered: number;
   batches: number;
   writeRetries: number;
@@ -39,6 +49,7 @@ export class MessageConsumer {
   readonly stats: ConsumerStats = {
     running: false,
     stored: 0,
+    receipts: 0,
     deadLettered: 0,
     batches: 0,
     writeRetries: 0,
@@ -66,7 +77,10 @@ export class MessageConsumer {
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error));
 
     await consumer.connect();
-    await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await consumer.subscribe({
+      topics: [this.options.topic, this.options.receiptsTopic],
+      fromBeginning: true,
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -106,11 +120,13 @@ export class MessageConsumer {
     for (let start = 0; start < batch.messages.length; start += this.options.maxRows) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(start, start + this.options.maxRows);
-      await this.storeChunk(chunk, batch.partition, payload);
+      if (batch.topic === this.options.receiptsTopic)
+        await this.storeReceipts(chunk, batch.partition, payload);
+      else await this.storeMessages(chunk, batch.partition, payload);
     }
   }
 
-  private async storeChunk(
+  private async storeMessages(
     chunk: KafkaMessage[],
     partition: number,
     payload: EachBatchPayload,
@@ -123,10 +139,8 @@ export class MessageConsumer {
       else letters.push({ original, partition, reason: result.reason });
     }
 
-    const rejected = await this.writeUntilDone(
-      decoded.map((item) => item.message),
-      payload,
-    );
+    const messages = decoded.map((item) => item.message);
+    const rejected = await this.writeUntilDone(() => this.options.writer.write(messages), payload);
     if (rejected === undefined) return;
     for (const { message, reason } of rejected) {
       const original = decoded.find((item) => item.message === message)?.original;
@@ -139,14 +153,47 @@ export class MessageConsumer {
       .filter((message) => !rejected.some((r) => r.message === message));
     await this.options.trimmer.trim(stored);
 
+    await this.commit(chunk, partition, payload);
+    this.stats.stored += stored.length;
+    this.stats.deadLettered += letters.length;
+  }
+
+  private async storeReceipts(
+    chunk: KafkaMessage[],
+    partition: number,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    const letters: DeadLetter[] = [];
+    const receipts: StoredReceipt[] = [];
+    for (const original of chunk) {
+      const result = decodeReceiptRecord(original.value);
+      if (result.ok) receipts.push(result.receipt);
+      else letters.push({ original, partition, reason: result.reason });
+    }
+
+    const done = await this.writeUntilDone(
+      () => this.options.receiptWriter.write(receipts),
+      payload,
+    );
+    if (done === undefined) return;
+    await this.options.deadLetters.send(letters);
+    await this.commit(chunk, partition, payload);
+    this.stats.receipts += receipts.length;
+    this.stats.deadLettered += letters.length;
+  }
+
+  /** Commits past the chunk; called only once its rows are durable. */
+  private async commit(
+    chunk: KafkaMessage[],
+    partition: number,
+    payload: EachBatchPayload,
+  ): Promise<void> {
     const last = chunk.at(-1) as KafkaMessage;
     payload.resolveOffset(last.offset);
     await this.consumer?.commitOffsets([
       { topic: payload.batch.topic, partition, offset: (BigInt(last.offset) + 1n).toString() },
     ]);
     this.stats.batches++;
-    this.stats.stored += stored.length;
-    this.stats.deadLettered += letters.length;
     await payload.heartbeat();
   }
 
@@ -154,10 +201,13 @@ export class MessageConsumer {
    * Retries the write with backoff while the database is away, heartbeating so the group
    * keeps the partitions here. Returns undefined when the consumer is stopping.
    */
-  private async writeUntilDone(messages: StoredMessage[], payload: EachBatchPayload) {
+  private async writeUntilDone<T>(
+    write: () => Promise<T>,
+    payload: EachBatchPayload,
+  ): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.options.writer.write(messages);
+        return await write();
       } catch (error) {
         if (!payload.isRunning() || payload.isStale()) return undefined;
         this.stats.writeRetries++;
