@@ -15,6 +15,8 @@ export interface TestPlatformOptions {
   /** Also run the web app, building it first if its build is missing or stale. */
   web?: boolean;
   logLevel?: string;
+  /** Extra environment for every service. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -38,5 +40,6 @@ export async function startPlatform(
     logDir: path.join(repositoryRoot, '.run', 'test-logs', runId),
     web: options.web ?? false,
     logLevel: options.logLevel ?? 'info',
+    env: options.env,
   });
 }

@@ -35,6 +35,8 @@ export interface PlatformOptions {
   /** Whether to run the web app too (it needs a production build, made if missing). */
   web: boolean;
   logLevel?: string;
+  /** Extra environment for every service, such as a higher send rate limit for load. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Platform {
@@ -101,6 +103,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     MESSAGE_URLS: [url('message-1'), url('message-2')].join(','),
     CORS_ORIGINS: [url('web'), `http://localhost:${ports.web}`].join(','),
     OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    ...options.env,
   };
 
   const services = new Map<ServiceName, ServiceProcess>();
