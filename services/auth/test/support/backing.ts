@@ -3,12 +3,18 @@ import { migrate, poolConfigFromUrl } from '@chat/db';
 import { createLogger } from '@chat/kit';
 import { Redis } from 'ioredis';
 import mariadb from 'mariadb';
+import { inject } from 'vitest';
+
+/** Servers provided by the integration project's global setup, when it ran. */
+const provided = (inject as (key: string) => unknown)('backing') as
+  | { mysql?: { url: string }; redis?: { url: string } }
+  | undefined;
 
 /** The MariaDB server every integration test uses, without a database name. */
-export const mariadbServerUrl = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+export const mariadbServerUrl = serverUrl(provided?.mysql?.url ?? 'mysql://root@127.0.0.1:3306');
 
 /** The Redis server every integration test uses. */
-export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const redisUrl = provided?.redis?.url ?? 'redis://127.0.0.1:6379';
 
 /** A logger for services under test; set TEST_LOG_LEVEL=debug to see their logs. */
 export const testLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -72,4 +78,12 @@ export function generateSigningKey(): { privateKeyPem: string; publicKeyPem: str
 export function baseUrl(app: { server: { address: () => unknown } }): string {
   const address = app.server.address() as { port: number };
   return `http://127.0.0.1:${address.port}`;
+}
+
+/** Drops the database name from a server URL, keeping credentials, host and port. */
+function serverUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = '';
+  parsed.search = '';
+  return parsed.href.replace(/\/$/, '');
 }
