@@ -14,3 +14,31 @@ export function createClientAddressResolver(trustedProxies: string[]): ClientAdd
   const trust = proxyAddr.compile(trustedProxies);
   return (request) => proxyAddr(request, trust);
 }
+
+// Headers that describe the original request. Upstreams trust them because the gateway is
+// their only caller, so a client must not be able to set them.
+const forwardingHeaderNames = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-proto',
+  'x-real-ip',
+];
+
+/**
+ * Copies request headers for an upstream, replacing every forwarding header with the
+ * gateway's own `X-Forwarded-For` (the resolved client address) and `X-Request-Id`.
+ */
+export function upstreamHeaders<Headers extends Record<string, unknown>>(
+  headers: Headers,
+  clientAddress: string,
+  requestId: string,
+): Headers & { 'x-forwarded-for': string; 'x-request-id': string } {
+  const copy: Record<string, unknown> = { ...headers };
+  for (const name of forwardingHeaderNames) delete copy[name];
+  return { ...copy, 'x-forwarded-for': clientAddress, 'x-request-id': requestId } as Headers & {
+    'x-forwarded-for': string;
+    'x-request-id': string;
+  };
+}

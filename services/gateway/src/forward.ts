@@ -1,7 +1,7 @@
 import type { Logger } from '@chat/kit';
 import type {} from '@fastify/reply-from';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ClientAddressResolver } from './client-address.ts';
+import { type ClientAddressResolver, upstreamHeaders } from './client-address.ts';
 import { gatewayErrors } from './errors.ts';
 import { failureCode, isConnectFailure, isTimeout, mayRetry } from './upstream-failures.ts';
 import type { UpstreamGroup, UpstreamInstance } from './upstream-group.ts';
@@ -44,11 +44,8 @@ export function forward(
     ...(hasBody
       ? { body, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
       : {}),
-    rewriteRequestHeaders: (_request, headers) => ({
-      ...headers,
-      'x-request-id': request.id,
-      'x-forwarded-for': clientAddress,
-    }),
+    rewriteRequestHeaders: (_request, headers) =>
+      upstreamHeaders(headers, clientAddress, request.id),
     // reply-from would retry a GET that got 503 up to ten times against the same instance.
     retryDelay: () => null,
     onError: (errorReply, { error }) => {

@@ -2,7 +2,7 @@ import http, { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type AppError, type Logger, uuidv7 } from '@chat/kit';
-import type { ClientAddressResolver } from './client-address.ts';
+import { type ClientAddressResolver, upstreamHeaders } from './client-address.ts';
 import { gatewayErrors } from './errors.ts';
 import type { RateLimiter, RateLimitRule } from './rate-limiter.ts';
 import { parseRequestTarget } from './route-table.ts';
@@ -122,10 +122,8 @@ export class WebSocketProxy {
       path: pending.path,
       method: 'GET',
       headers: {
-        ...pending.request.headers,
+        ...upstreamHeaders(pending.request.headers, pending.clientAddress, pending.requestId),
         host: target.host,
-        'x-forwarded-for': pending.clientAddress,
-        'x-request-id': pending.requestId,
       },
       timeout: handshakeTimeoutMs,
     });
