@@ -12,6 +12,7 @@ export default defineConfig({
             'services/*/test/unit/**/*.test.ts',
             'tools/*/test/unit/**/*.test.ts',
             'web/test/unit/**/*.test.ts',
+            'docs/test/**/*.test.ts',
           ],
         },
       },
