@@ -83,11 +83,10 @@ function ensureChromium() {
 
 function run(file, args) {
   const child = spawn(file, args, { cwd: root, stdio: 'inherit' });
-  // Ctrl-C reaches the child from the terminal, and it stops cleanly by itself; forwarding
-  // SIGINT too would count as a second Ctrl-C. SIGTERM comes from a supervisor, not the
-  // terminal, so it is passed on.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  // Signals are passed on, so that `kill -INT` of npm stops the platform as Ctrl-C does. A
+  // Ctrl-C in the terminal reaches the child twice (from the terminal and from here); the
+  // launcher stops once whatever the number of signals.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 

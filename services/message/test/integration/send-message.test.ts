@@ -13,9 +13,10 @@ let conversationId: string;
 
 beforeAll(async () => {
   platform = await startPlatform(inject('backing'));
-  [alice, bob, mallory] = await Promise.all(
+  const clients = await Promise.all(
     ['alice', 'bob', 'mallory'].map((name) => ChatClient.register(platform.gatewayUrl, name)),
   );
+  [alice, bob, mallory] = clients as [ChatClient, ChatClient, ChatClient];
   conversationId = await alice.openDirect(bob);
 });
 
