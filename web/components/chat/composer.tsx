@@ -10,6 +10,12 @@ const MAX_BODY_CHARACTERS = 4_000;
 /** Show the character count once a draft is this long. */
 const SHOW_COUNT_FROM = 3_500;
 
+/** A request to put a rejected message back into the composer; `id` tells repeated requests apart. */
+export interface EditRequest {
+  body: string;
+  id: number;
+}
+
 /**
  * Renders the message input. Enter sends and Shift+Enter adds a line. The
  * draft is sent exactly as typed. The server checks length and emptiness, and
@@ -17,14 +23,17 @@ const SHOW_COUNT_FROM = 3_500;
  */
 export function Composer({
   connected,
+  editRequest,
   onSend,
   onTyping,
 }: {
   connected: boolean;
+  editRequest: EditRequest | null;
   onSend: (body: string) => void;
   onTyping: (active: boolean) => void;
 }) {
   const [draft, setDraft] = useState('');
+  const inputRef = useRef<HTMLTextAreaElement>(null);
   const signal = useRef(new TypingSignal());
   const idleTimer = useRef<number | undefined>(undefined);
   const onTypingRef = useLatest(onTyping);
@@ -38,6 +47,12 @@ export function Composer({
       if (typing.stop()) onTypingRef.current(false);
     };
   }, [onTypingRef]);
+
+  useEffect(() => {
+    if (editRequest === null) return;
+    setDraft(editRequest.body);
+    inputRef.current?.focus();
+  }, [editRequest]);
 
   function stopTyping() {
     window.clearTimeout(idleTimer.current);
@@ -78,6 +93,7 @@ export function Composer({
       </label>
       <textarea
         id="composer-input"
+        ref={inputRef}
         data-testid="composer-input"
         rows={1}
         placeholder={connected ? 'Write a message' : 'Write a message; it is sent when back online'}

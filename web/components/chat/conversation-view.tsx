@@ -1,10 +1,11 @@
 'use client';
 
 import Link from 'next/link';
+import { useState } from 'react';
 import { type ChatState, threadOf, typingUserIds } from '../../lib/chat-state';
 import { conversationTitle, otherMemberIds, userLabel } from '../../lib/conversation-list';
 import type { PendingMessage } from '../../lib/outbox';
-import { Composer } from './composer';
+import { Composer, type EditRequest } from './composer';
 import { formatLastSeen } from './format-time';
 import { MessageList } from './message-list';
 import type { ThreadStatus } from './use-chat';
@@ -33,6 +34,7 @@ export function ConversationView({
   onReload: () => void;
   onTyping: (active: boolean) => void;
 }) {
+  const [editRequest, setEditRequest] = useState<EditRequest | null>(null);
   const conversation = state.conversations[conversationId];
   const thread = threadOf(state, conversationId);
   const title = conversation
@@ -86,6 +88,10 @@ export function ConversationView({
         loadingOlder={status?.loadingOlder ?? false}
         onLoadOlder={onLoadOlder}
         onRetry={onRetry}
+        onEdit={(pending) => {
+          onDismiss(pending.clientMsgId);
+          setEditRequest({ body: pending.body, id: Date.now() });
+        }}
         onDismiss={onDismiss}
       />
 
@@ -95,7 +101,15 @@ export function ConversationView({
           : ''}
       </p>
 
-      <Composer key={conversationId} connected={connected} onSend={onSend} onTyping={onTyping} />
+      {(conversation || !status?.error) && (
+        <Composer
+          key={conversationId}
+          connected={connected}
+          editRequest={editRequest}
+          onSend={onSend}
+          onTyping={onTyping}
+        />
+      )}
     </section>
   );
 }

@@ -49,10 +49,12 @@ export function ConfirmedMessageItem({
 export function PendingMessageItem({
   pending,
   onRetry,
+  onEdit,
   onDismiss,
 }: {
   pending: PendingMessage;
   onRetry: () => void;
+  onEdit: () => void;
   onDismiss: () => void;
 }) {
   const failed = pending.status === 'failed';
@@ -85,14 +87,25 @@ export function PendingMessageItem({
       )}
       {pending.error && (
         <span className="message-actions">
-          <button
-            type="button"
-            className="button subtle"
-            data-testid="message-retry"
-            onClick={onRetry}
-          >
-            Retry
-          </button>
+          {failed ? (
+            <button
+              type="button"
+              className="button subtle"
+              data-testid="message-edit"
+              onClick={onEdit}
+            >
+              Edit
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button subtle"
+              data-testid="message-retry"
+              onClick={onRetry}
+            >
+              Retry now
+            </button>
+          )}
           <button
             type="button"
             className="button subtle"

@@ -19,6 +19,7 @@ export function MessageList({
   loadingOlder,
   onLoadOlder,
   onRetry,
+  onEdit,
   onDismiss,
 }: {
   conversationId: string;
@@ -28,6 +29,7 @@ export function MessageList({
   loadingOlder: boolean;
   onLoadOlder: () => void;
   onRetry: (pending: PendingMessage) => void;
+  onEdit: (pending: PendingMessage) => void;
   onDismiss: (clientMsgId: string) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -49,7 +51,7 @@ export function MessageList({
       return;
     }
     if (nearBottom.current) element.scrollTop = element.scrollHeight;
-  }, [oldest, newest, thread.pending.length]);
+  }, [oldest, newest, thread.pending]);
 
   function onScroll() {
     const element = scrollRef.current;
@@ -111,6 +113,7 @@ export function MessageList({
             key={pending.clientMsgId}
             pending={pending}
             onRetry={() => onRetry(pending)}
+            onEdit={() => onEdit(pending)}
             onDismiss={() => onDismiss(pending.clientMsgId)}
           />
         ))}
