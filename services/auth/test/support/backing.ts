@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { migrate, poolConfigFromUrl } from '@chat/db';
+import { databaseName, migrate, poolConfigFromUrl } from '@chat/db';
 import { createLogger } from '@chat/kit';
 import { Redis } from 'ioredis';
 import mariadb from 'mariadb';
@@ -31,20 +31,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = `${mariadbServerUrl}/${name}`;
   await migrate(url, testLogger);
 
-  return {
-    url,
-    name,
-    drop: async () => {
-      const connection = await mariadb.createConnection(
-        poolConfigFromUrl(url, { database: undefined }),
-      );
-      try {
-        await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await connection.end();
-      }
-    },
-  };
+  return { url, name, drop: () => dropDatabase(url) };
+}
+
+/** Drops the database a URL names, if it exists. */
+export async function dropDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  const connection = await mariadb.createConnection(
+    poolConfigFromUrl(url, { database: undefined }),
+  );
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await connection.end();
+  }
 }
 
 /** Creates a Redis key prefix of its own for one test file, such as `test:3f9a0c1b:`. */

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {} from '../../../../test/setup/backing.ts';
 import { type Platform, startPlatform } from '../../../../test/setup/platform.ts';
 import { ChatClient } from '../../../../test/support/chat-client.ts';
+import { deleteKeys, dropDatabase } from '../../../auth/test/support/backing.ts';
 
 // The whole platform, with the real message service on two instances behind this gateway.
 // gateway.test.ts covers crashes and failures with stand-ins that it can stop at will.
+// NOTE: the platform's Kafka topics stay behind; their names are unique to this run.
 let platform: Platform;
 let client: ChatClient;
 
@@ -18,6 +20,10 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   await platform?.stop();
+  if (platform) {
+    await dropDatabase(platform.databaseUrl);
+    await deleteKeys(platform.redisKeyPrefix);
+  }
 });
 
 describe('gateway with the message service', () => {
