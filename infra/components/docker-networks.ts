@@ -5,6 +5,8 @@ import * as pulumi from '@pulumi/pulumi';
 export interface DockerNetworksArgs {
   /** Name prefix of the Docker networks; plain because Traefik labels name the edge network. */
   prefix: string;
+  /** IPv4 range of the edge network; plain because the gateway trusts proxies in it. */
+  edgeSubnet: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export class DockerNetworks extends pulumi.ComponentResource {
 
     const edge = new docker.Network(
       `${name}-edge`,
-      { name: this.edgeNetwork, driver: 'bridge' },
+      { name: this.edgeNetwork, driver: 'bridge', ipamConfigs: [{ subnet: args.edgeSubnet }] },
       { parent: this },
     );
     const internal = new docker.Network(

@@ -46,7 +46,6 @@ export class Kafka extends pulumi.ComponentResource {
 
     const image = pullImage(`${name}-image`, thirdPartyImages.kafka, platform, this);
     const data = createVolume(`${name}-data`, 'chat-kafka-data', 'kafka', this);
-    const network = [{ name: args.internalNetworkName, aliases: [internalHosts.kafka] }];
 
     const broker = createContainer(
       `${name}-broker`,
@@ -67,7 +66,7 @@ export class Kafka extends pulumi.ComponentResource {
           timeoutSeconds: 20,
           startPeriodSeconds: 60,
         },
-        networks: network,
+        networks: [{ name: args.internalNetworkName, aliases: [internalHosts.kafka] }],
         volumes: [{ volumeName: data.name, containerPath: '/var/lib/kafka/data' }],
         logging,
         stopTimeoutSeconds: 60,
@@ -86,7 +85,8 @@ export class Kafka extends pulumi.ComponentResource {
         entrypoint: ['/bin/bash', '-c'],
         command: [renderTopicScript(this.brokers, args.topics)],
         env: { KAFKA_HEAP_OPTS: '-Xmx96m' },
-        networks: network,
+        // No alias, so the name kafka resolves to the broker only.
+        networks: [{ name: args.internalNetworkName, aliases: [] }],
         logging,
       },
       { parent: this, dependsOn: [broker] },

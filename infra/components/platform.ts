@@ -34,6 +34,13 @@ export interface PlatformArgs {
 export const mediaBucket = 'chat-media';
 /** Access key id of the storage service's MinIO account. */
 export const storageAccessKey = 'chat-storage';
+/**
+ * Fixed range of the edge network. Traefik reaches the gateway from it, so the gateway
+ * believes X-Forwarded-For only from this range.
+ * NOTE: a Docker network that already uses this range on the host makes the edge network
+ * fail to create; change the constant in that case.
+ */
+export const edgeSubnet = '172.30.10.0/24';
 
 /**
  * Everything that runs on one Docker engine: networks, the edge proxy, Kafka, Redis, MySQL,
@@ -58,7 +65,7 @@ export class Platform extends pulumi.ComponentResource {
     };
     const memory = (role: string) => settings.memoryMb[role] ?? 256;
 
-    const networks = new DockerNetworks(`${name}-networks`, { prefix: 'chat' }, child);
+    const networks = new DockerNetworks(`${name}-networks`, { prefix: 'chat', edgeSubnet }, child);
     const edge = new EdgeProxy(
       `${name}-edge`,
       {
@@ -185,6 +192,8 @@ export class Platform extends pulumi.ComponentResource {
       s3Region: 'us-east-1',
       s3AccessKeyId: storageAccessKey,
       s3PublicEndpoint: storage.publicEndpoint,
+      trustedProxies: edgeSubnet,
+      jwtPreviousPublicKeys: settings.jwt.previousPublicKeys,
       messageReplicas: settings.messageReplicas,
       endpoints: {
         redisUrl: redis.url,
@@ -195,6 +204,7 @@ export class Platform extends pulumi.ComponentResource {
     };
     const waitFor: Record<ServiceName, pulumi.Input<pulumi.Resource>[]> = {
       auth: [migration.succeeded],
+      user: [migration.succeeded],
       message: [migration.succeeded, kafka.topicsReady],
       persistence: [migration.succeeded, kafka.topicsReady],
       storage: [migration.succeeded, storage.setupDone],

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { cidrContains, parseIpv4Cidr, validateAdminCidrs } from '../lib/cidr.ts';
 import { InfraError } from '../lib/errors.ts';
 import { isHostname, isOrigin } from '../lib/hostnames.ts';
@@ -67,7 +68,8 @@ export interface StackSettings {
   platform: 'linux/arm64' | 'linux/amd64';
   messageReplicas: number;
   logLevel: string;
-  jwt: { issuer: string; audience: string };
+  /** Token settings; `previousPublicKeys` are retired Ed25519 public keys (SPKI PEM). */
+  jwt: { issuer: string; audience: string; previousPublicKeys: string[] };
   kafka: { clusterId: string; partitions: number };
   /** Memory limit per container role in MB, defaults merged with overrides. */
   memoryMb: Record<string, number>;
@@ -146,6 +148,7 @@ function readSettings(reader: ConfigReader, target: Target): StackSettings {
     jwt: {
       issuer: reader.text('jwt.issuer') ?? 'chat-platform',
       audience: reader.text('jwt.audience') ?? 'chat-clients',
+      previousPublicKeys: readPreviousPublicKeys(reader),
     },
     kafka: readKafka(reader),
     memoryMb: readMemory(reader),
@@ -222,6 +225,24 @@ function readImages(reader: ConfigReader) {
     tag: tag ?? reader.missing('images.tag', ''),
     build: reader.boolean('images.build', false),
   };
+}
+
+function readPreviousPublicKeys(reader: ConfigReader): string[] {
+  const keys = reader.list('jwt.previousPublicKeys') ?? [];
+  for (const [index, pem] of keys.entries()) {
+    if (!isEd25519PublicKey(pem)) {
+      reader.problem(`jwt.previousPublicKeys[${index}]`, pem, 'an Ed25519 public key as SPKI PEM');
+    }
+  }
+  return keys;
+}
+
+function isEd25519PublicKey(pem: string): boolean {
+  try {
+    return createPublicKey({ key: pem, format: 'pem' }).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }
 
 function readKafka(reader: ConfigReader) {

@@ -1,7 +1,7 @@
 import { InfraError } from './errors.ts';
 
 /** Names of the platform services, each built from `services/<name>/src/main.ts`. */
-export type ServiceName = 'gateway' | 'auth' | 'message' | 'persistence' | 'storage';
+export type ServiceName = 'gateway' | 'auth' | 'user' | 'message' | 'persistence' | 'storage';
 
 /** What the platform needs to know to run one service. */
 export interface ServiceDefinition {
@@ -22,6 +22,7 @@ export interface ServiceDefinition {
  */
 export const serviceCatalog: readonly ServiceDefinition[] = [
   { name: 'auth', port: 8081, memoryMb: 384, replicated: false, needsDatabase: true },
+  { name: 'user', port: 8082, memoryMb: 256, replicated: false, needsDatabase: true },
   { name: 'message', port: 8083, memoryMb: 512, replicated: true, needsDatabase: true },
   { name: 'persistence', port: 8085, memoryMb: 384, replicated: false, needsDatabase: true },
   { name: 'storage', port: 8086, memoryMb: 256, replicated: false, needsDatabase: true },

@@ -32,6 +32,10 @@ export interface EnvContext {
   s3AccessKeyId: string;
   /** Address browsers use for presigned URLs, such as `https://media.example.com`. */
   s3PublicEndpoint: string;
+  /** Proxies whose X-Forwarded-For the gateway believes: the edge network's range. */
+  trustedProxies: string;
+  /** Retired JWT public keys (SPKI PEM) that auth still publishes in its JWKS. */
+  jwtPreviousPublicKeys: readonly string[];
   /** Number of message containers the gateway spreads sockets over. */
   messageReplicas: number;
   endpoints: InternalEndpoints;
@@ -40,15 +44,16 @@ export interface EnvContext {
 type Rule = {
   variable: string;
   services: readonly ServiceName[] | 'all';
-  value: (context: EnvContext, instance: string) => EnvValue;
+  /** Returns the value, or undefined to leave the variable unset. */
+  value: (context: EnvContext, instance: string) => EnvValue | undefined;
 };
 
 const plain = (value: string): EnvValue => ({ kind: 'plain', value });
 const secret = (name: SecretName): EnvValue => ({ kind: 'secret', secret: name });
 
-const jwtUsers = ['auth', 'gateway', 'message', 'storage'] as const;
-const jwksUsers = ['gateway', 'message', 'storage'] as const;
-const databaseUsers = ['auth', 'message', 'persistence', 'storage'] as const;
+const jwtUsers = ['auth', 'user', 'gateway', 'message', 'storage'] as const;
+const jwksUsers = ['user', 'gateway', 'message', 'storage'] as const;
+const databaseUsers = ['auth', 'user', 'message', 'persistence', 'storage'] as const;
 const redisUsers = ['auth', 'gateway', 'message'] as const;
 const kafkaUsers = ['message', 'persistence'] as const;
 
@@ -126,6 +131,14 @@ const rules: readonly Rule[] = [
     value: () => secret('s3SecretAccessKey'),
   },
   { variable: 'JWT_PRIVATE_KEY', services: ['auth'], value: () => secret('jwtPrivateKey') },
+  {
+    variable: 'JWT_PREVIOUS_PUBLIC_KEYS',
+    services: ['auth'],
+    value: (c) =>
+      c.jwtPreviousPublicKeys.length > 0
+        ? plain(JSON.stringify(c.jwtPreviousPublicKeys))
+        : undefined,
+  },
   { variable: 'JWT_ISSUER', services: jwtUsers, value: (c) => plain(c.jwtIssuer) },
   { variable: 'JWT_AUDIENCE', services: jwtUsers, value: (c) => plain(c.jwtAudience) },
   {
@@ -134,6 +147,8 @@ const rules: readonly Rule[] = [
     value: () => plain(`${serviceUrl('auth')}/.well-known/jwks.json`),
   },
   { variable: 'AUTH_URL', services: ['gateway'], value: () => plain(serviceUrl('auth')) },
+  { variable: 'USER_URL', services: ['gateway'], value: () => plain(serviceUrl('user')) },
+  { variable: 'TRUSTED_PROXIES', services: ['gateway'], value: (c) => plain(c.trustedProxies) },
   {
     variable: 'MESSAGE_URLS',
     services: ['gateway'],
@@ -164,9 +179,9 @@ export function buildServiceEnvironment(
   const service = serviceOf(instance);
   const environment: Record<string, EnvValue> = {};
   for (const rule of rules) {
-    if (rule.services === 'all' || rule.services.includes(service)) {
-      environment[rule.variable] = rule.value(context, instance);
-    }
+    if (rule.services !== 'all' && !rule.services.includes(service)) continue;
+    const value = rule.value(context, instance);
+    if (value !== undefined) environment[rule.variable] = value;
   }
   return environment;
 }
