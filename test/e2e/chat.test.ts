@@ -163,11 +163,16 @@ async function send(page: Page, body: string): Promise<number> {
   await page.getByTestId('composer-send').click();
 
   const confirmed = page.locator('[data-testid="message-item"][data-seq]').last();
-  await page.waitForFunction((expected) => {
-    const items = document.querySelectorAll('[data-testid="message-item"][data-seq]');
-    const last = items[items.length - 1];
-    return last?.querySelector('[data-testid="message-body"]')?.textContent === expected;
-  }, body);
+  // The first send on a fresh platform can wait for the Kafka producer to start.
+  await page.waitForFunction(
+    (expected) => {
+      const items = document.querySelectorAll('[data-testid="message-item"][data-seq]');
+      const last = items[items.length - 1];
+      return last?.querySelector('[data-testid="message-body"]')?.textContent === expected;
+    },
+    body,
+    { timeout: 60_000 },
+  );
   return Number(await confirmed.getAttribute('data-seq'));
 }
 
