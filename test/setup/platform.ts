@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import mariadb from 'mariadb';
+import { databaseName, poolConfigFromUrl } from '../../services/db/src/index.ts';
 import type { BackingServices } from '../../tools/devstack/src/types.ts';
 import { generateSigningKey } from '../../tools/launcher/jwt-key.ts';
 import {
@@ -30,7 +34,7 @@ export async function startPlatform(
   const runId = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   if (options.web) await buildWebIfStale((message) => process.stdout.write(`${message}\n`));
 
-  return launch({
+  const platform = await launch({
     backing,
     ports: 'random',
     database: `chat_test_${runId}`,
@@ -42,4 +46,44 @@ export async function startPlatform(
     logLevel: options.logLevel ?? 'info',
     env: options.env,
   });
+  const stop = platform.stop;
+  return {
+    ...platform,
+    stop: async () => {
+      await stop();
+      await removeRunData(backing, platform);
+    },
+  };
+}
+
+/** Drops what a run left in the shared servers: its database, Redis keys and topics. */
+async function removeRunData(backing: BackingServices, platform: Platform): Promise<void> {
+  const connection = await mariadb.createConnection(
+    poolConfigFromUrl(platform.databaseUrl, { database: undefined }),
+  );
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${databaseName(platform.databaseUrl)}\``);
+  } finally {
+    await connection.end();
+  }
+
+  const redis = new Redis(backing.redis.url);
+  try {
+    for await (const keys of redis.scanStream({
+      match: `${platform.redisKeyPrefix}*`,
+      count: 500,
+    }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.unlink(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+
+  const admin = new Kafka({ brokers: backing.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: Object.values(platform.topics) });
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -51,7 +51,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     },
     requestIdHeader: false,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
-    disableRequestLogging: false,
   });
 
   app.addHook('onRequest', async (request, reply) => {
