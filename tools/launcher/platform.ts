@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '../../services/db/src/index.ts';
 import { createLogger } from '../../services/kit/src/index.ts';
-import { ensureTopics } from '../devstack/src/index.ts';
+import { ensureBucket, ensureTopics } from '../devstack/src/index.ts';
 import type { BackingServices } from '../devstack/src/types.ts';
 import { freePort } from './ports.ts';
 import { ServiceProcess } from './service-process.ts';
@@ -17,6 +17,7 @@ export type ServiceName =
   | 'message-1'
   | 'message-2'
   | 'persistence'
+  | 'storage'
   | 'gateway'
   | 'web';
 
@@ -57,13 +58,14 @@ const defaultPorts: Record<ServiceName, number> = {
   'message-1': 8083,
   'message-2': 8084,
   persistence: 8085,
+  storage: 8086,
   gateway: 8080,
   web: 3000,
 };
 
 /**
  * Starts the whole platform on loopback on top of resolved backing services: migrations,
- * topics, then every service as its own process, each awaited until ready.
+ * topics, the bucket, then every service as its own process, each awaited until ready.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const ports = await choosePorts(options.ports);
@@ -82,6 +84,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { name: topics.receipts, partitions: 6 },
     { name: topics.deadLetters, partitions: 1 },
   ]);
+  await ensureBucket(options.backing.s3, options.backing.s3.bucket);
 
   const common: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -101,6 +104,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     AUTH_URL: url('auth'),
     USER_URL: url('user'),
     MESSAGE_URLS: [url('message-1'), url('message-2')].join(','),
+    STORAGE_URL: url('storage'),
     CORS_ORIGINS: [url('web'), `http://localhost:${ports.web}`].join(','),
     OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
     ...options.env,
@@ -125,6 +129,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   define('message-1', 'services/message/src/main.ts', { INSTANCE_ID: 'message-1' });
   define('message-2', 'services/message/src/main.ts', { INSTANCE_ID: 'message-2' });
   define('persistence', 'services/persistence/src/main.ts');
+  define('storage', 'services/storage/src/main.ts', {
+    S3_ENDPOINT: options.backing.s3.endpoint,
+    S3_REGION: options.backing.s3.region,
+    S3_BUCKET: options.backing.s3.bucket,
+    S3_ACCESS_KEY_ID: options.backing.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: options.backing.s3.secretAccessKey,
+  });
   define('gateway', 'services/gateway/src/main.ts');
   if (options.web) {
     services.set(
