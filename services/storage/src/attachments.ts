@@ -80,6 +80,7 @@ export class Attachments {
       expiresInSeconds: this.options.uploadUrlTtlSeconds,
     });
 
+    // NOTE: nothing removes rows whose upload never happens, or their expired forms.
     await this.options.db.attachment.create({
       data: {
         id,
