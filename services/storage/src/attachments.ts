@@ -80,7 +80,7 @@ export class Attachments {
       expiresInSeconds: this.options.uploadUrlTtlSeconds,
     });
 
-    // NOTE: nothing removes rows whose upload never happens, or their expired forms.
+    // NOTE: no job deletes rows whose upload never happens, so they stay `pending`.
     await this.options.db.attachment.create({
       data: {
         id,
