@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import mariadb from 'mariadb';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPlatform } from '../setup/platform.ts';
 
@@ -164,15 +164,9 @@ async function send(page: Page, body: string): Promise<number> {
 
   const confirmed = page.locator('[data-testid="message-item"][data-seq]').last();
   // The first send on a fresh platform can wait for the Kafka producer to start.
-  await page.waitForFunction(
-    (expected) => {
-      const items = document.querySelectorAll('[data-testid="message-item"][data-seq]');
-      const last = items[items.length - 1];
-      return last?.querySelector('[data-testid="message-body"]')?.textContent === expected;
-    },
-    body,
-    { timeout: 60_000 },
-  );
+  await expect
+    .poll(() => textIfPresent(confirmed.getByTestId('message-body')), { timeout: 60_000 })
+    .toBe(body);
   return Number(await confirmed.getAttribute('data-seq'));
 }
 
@@ -187,10 +181,14 @@ async function messageBody(page: Page, seq: number): Promise<string | null> {
 
 /** Waits until the first element matching `selector` has exactly `expected` as its text. */
 async function waitForText(page: Page, selector: string, expected: string): Promise<void> {
-  await page.waitForFunction(
-    ({ selector, text }) => document.querySelector(selector)?.textContent === text,
-    { selector, text: expected },
-  );
+  const element = page.locator(selector).first();
+  await expect.poll(() => textIfPresent(element), { timeout: 30_000 }).toBe(expected);
+}
+
+/** Returns the element's exact text, or null while it is not in the page. */
+async function textIfPresent(locator: Locator): Promise<string | null> {
+  if ((await locator.count()) === 0) return null;
+  return locator.textContent();
 }
 
 interface PersistedRow {

@@ -10,7 +10,7 @@ const MAX_BODY_CHARACTERS = 4_000;
 /** Show the character count once a draft is this long. */
 const SHOW_COUNT_FROM = 3_500;
 
-/** A request to put a rejected message back into the composer; `id` tells repeated requests apart. */
+/** A request to put a rejected message back into the composer. A new `id` marks a repeated request. */
 export interface EditRequest {
   body: string;
   id: number;
@@ -37,7 +37,7 @@ export function Composer({
   const signal = useRef(new TypingSignal());
   const idleTimer = useRef<number | undefined>(undefined);
   const onTypingRef = useLatest(onTyping);
-  // The message service counts Unicode code points; it also limits UTF-8 bytes, left to it.
+  // The message service counts Unicode code points. Its UTF-8 byte limit is left to the server.
   const length = [...draft].length;
 
   useEffect(() => {

@@ -58,7 +58,6 @@ export function PendingMessageItem({
   onDismiss: () => void;
 }) {
   const failed = pending.status === 'failed';
-  const waiting = pending.status === 'queued' && pending.error !== undefined;
 
   return (
     <li
@@ -73,7 +72,7 @@ export function PendingMessageItem({
       </p>
       <span className="message-meta">
         <span className="message-status" data-testid="message-status">
-          {failed ? 'Not sent' : waiting ? 'Waiting to retry…' : 'Sending…'}
+          {pendingLabel(pending)}
         </span>
       </span>
       {pending.error && (
@@ -118,4 +117,10 @@ export function PendingMessageItem({
       )}
     </li>
   );
+}
+
+function pendingLabel(pending: PendingMessage): string {
+  if (pending.status === 'failed') return 'Not sent';
+  if (pending.error !== undefined) return 'Waiting to retry…';
+  return 'Sending…';
 }
