@@ -1,20 +1,7 @@
-import { startTelemetry } from '@chat/kit/telemetry';
+// Entry point of the gateway service process.
+import { runService } from '@chat/kit/run';
 
-// Telemetry patches http, ioredis and pino as they load, so it starts before anything imports
-// them. The kit's index loads them, so telemetry comes from its own subpath.
-const telemetry = await startTelemetry('gateway');
-
-const { createLogger, loadConfig, Shutdown } = await import('@chat/kit');
-const { configShape } = await import('./config.ts');
-const { startServer } = await import('./server.ts');
-
-const config = loadConfig('gateway', configShape);
-const logger = createLogger('gateway', config.LOG_LEVEL);
-const server = await startServer(config, logger);
-logger.info({ port: config.PORT, host: config.HOST }, 'listening');
-
-new Shutdown(logger, config.SHUTDOWN_TIMEOUT_MS)
-  .add('http server and in-flight requests', () => server.app.close())
-  .add('health probes and redis', () => server.close())
-  .add('telemetry', () => telemetry.shutdown())
-  .listen();
+await runService('gateway', async () => ({
+  ...(await import('./config.ts')),
+  ...(await import('./server.ts')),
+}));

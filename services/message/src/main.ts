@@ -1,21 +1,7 @@
-// Entry point. Telemetry starts before anything else is imported, because instrumentation
-// can only patch modules (http, ioredis, kafkajs, pino) that load after it.
-import { startTelemetry } from '@chat/kit/telemetry';
+// Entry point of the message service process.
+import { runService } from '@chat/kit/run';
 
-const telemetry = await startTelemetry('message');
-const { createLogger, loadConfig, Shutdown } = await import('@chat/kit');
-const { configShape } = await import('./config.ts');
-const { startServer } = await import('./server.ts');
-
-const config = loadConfig('message', configShape);
-const logger = createLogger('message', config.LOG_LEVEL);
-const shutdown = new Shutdown(logger, config.SHUTDOWN_TIMEOUT_MS);
-shutdown.listen();
-
-try {
-  const server = await startServer(config, logger);
-  shutdown.add('server', () => server.close()).add('telemetry', () => telemetry.shutdown());
-} catch (error) {
-  logger.fatal({ err: error }, 'message service failed to start');
-  process.exit(1);
-}
+await runService('message', async () => ({
+  ...(await import('./config.ts')),
+  ...(await import('./server.ts')),
+}));
