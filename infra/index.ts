@@ -12,3 +12,4 @@ export const mediaUrl = outputs.mediaUrl;
 export const grafanaUrl = outputs.grafanaUrl;
 export const webUrl = outputs.webUrl;
 export const publicIp = outputs.publicIp;
+export const imageTag = outputs.imageTag;

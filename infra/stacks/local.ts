@@ -29,5 +29,6 @@ export function deployLocal(config: LoadedConfig, repositoryRoot: string): Stack
     grafanaUrl: platform.grafanaUrl,
     webUrl: deployVercelWebApp(config, platform.gatewayUrl, platform.webUrl ?? 'none'),
     publicIp: '127.0.0.1',
+    imageTag: settings.images.tag,
   };
 }

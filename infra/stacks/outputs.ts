@@ -9,4 +9,6 @@ export interface StackOutputs {
   webUrl: pulumi.Input<string>;
   /** Public IPv4 address of the host; 127.0.0.1 for the local stack. */
   publicIp: pulumi.Input<string>;
+  /** Tag of the platform images; CI previews pull requests with the deployed tag. */
+  imageTag: pulumi.Input<string>;
 }

@@ -85,5 +85,6 @@ export function deployProd(config: LoadedConfig, repositoryRoot: string): StackO
     grafanaUrl: platform.grafanaUrl,
     webUrl: deployVercelWebApp(config, platform.gatewayUrl, platform.webUrl ?? 'none'),
     publicIp: host.publicIp,
+    imageTag: settings.images.tag,
   };
 }

@@ -441,7 +441,7 @@ describe('prod on Oracle Cloud', () => {
     expect(traefik.options.additionalSecretOutputs).toContain('labels');
   });
 
-  it('exports public addresses only', () => {
+  it('exports public values only', () => {
     expect(Object.fromEntries(Object.entries(run().outputs).map(([k, v]) => [k, v.value]))).toEqual(
       {
         gatewayUrl: 'https://chat.example.com',
@@ -449,6 +449,7 @@ describe('prod on Oracle Cloud', () => {
         grafanaUrl: 'https://grafana.example.com',
         webUrl: 'https://app.example.com',
         publicIp: '192.0.2.10',
+        imageTag: '0.1.0',
       },
     );
   });
