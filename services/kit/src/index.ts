@@ -1,3 +1,4 @@
+export { requireAccessToken } from './authentication.ts';
 export { ConfigError, env, loadConfig, parseConfig } from './config.ts';
 export {
   AppError,

@@ -1,8 +1,7 @@
 import { type Database, pingDatabase } from '@chat/db';
-import { createHttpApp, type Logger, type TokenVerifier } from '@chat/kit';
+import { createHttpApp, type Logger, requireAccessToken, type TokenVerifier } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
 import { Attachments } from './attachments.ts';
-import { requireAccessToken } from './authentication.ts';
 import type { ObjectStore } from './object-store.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerUploadRoutes } from './routes/uploads.ts';

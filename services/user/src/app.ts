@@ -1,7 +1,6 @@
 import { type Database, pingDatabase } from '@chat/db';
-import { createHttpApp, type Logger, type TokenVerifier } from '@chat/kit';
+import { createHttpApp, type Logger, requireAccessToken, type TokenVerifier } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
-import { requireAccessToken } from './authentication.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { Users } from './users.ts';
 

@@ -1,4 +1,4 @@
-import { type TokenVerifier, validate } from '@chat/kit';
+import { requireAccessToken, type TokenVerifier, validate } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
@@ -7,7 +7,6 @@ import {
 } from '../conversations/conversation-service.ts';
 import type { HistoryReader } from '../messaging/history.ts';
 import type { Membership } from '../store/membership.ts';
-import { authenticate } from './authenticate.ts';
 
 export interface ConversationRoutesDeps {
   conversations: ConversationService;
@@ -42,7 +41,7 @@ export async function conversationRoutes(
   app: FastifyInstance,
   deps: ConversationRoutesDeps,
 ): Promise<void> {
-  app.addHook('preHandler', authenticate(deps.verifyToken));
+  requireAccessToken(app, deps.verifyToken);
 
   app.post('/api/conversations', async (request, reply) => {
     const body = validate(createSchema, request.body, 'conversation');

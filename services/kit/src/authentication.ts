@@ -1,5 +1,5 @@
-import { bearerToken, type Principal, type TokenVerifier } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
+import { bearerToken, type Principal, type TokenVerifier } from './tokens.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
