@@ -202,13 +202,10 @@ export class Platform extends pulumi.ComponentResource {
         otlpEndpoint: observability.otlpEndpoint,
       },
     };
-    const waitFor: Record<ServiceName, pulumi.Input<pulumi.Resource>[]> = {
-      auth: [migration.succeeded],
-      user: [migration.succeeded],
-      message: [migration.succeeded, kafka.topicsReady],
-      persistence: [migration.succeeded, kafka.topicsReady],
-      storage: [migration.succeeded, storage.setupDone],
-      gateway: [],
+    const setup = {
+      schema: migration.succeeded,
+      topics: kafka.topicsReady,
+      bucket: storage.setupDone,
     };
 
     const started: ChatService[] = [];
@@ -235,7 +232,10 @@ export class Platform extends pulumi.ComponentResource {
             },
           }),
           // The gateway starts last so that its readiness check finds its upstreams.
-          dependsOn: definition.name === 'gateway' ? [...started] : waitFor[definition.name],
+          dependsOn:
+            definition.name === 'gateway'
+              ? [...started]
+              : definition.startsAfter.map((step) => setup[step]),
           memoryMb: memory(definition.name),
         },
         child,

@@ -12,8 +12,8 @@ export interface ServiceDefinition {
   memoryMb: number;
   /** Whether the service runs as several numbered containers behind the gateway. */
   replicated: boolean;
-  /** Whether the service needs the schema migrated before it starts. */
-  needsDatabase: boolean;
+  /** Setup that must finish before the service starts: the schema, Kafka topics, the bucket. */
+  startsAfter: readonly ('schema' | 'topics' | 'bucket')[];
 }
 
 /**
@@ -21,12 +21,30 @@ export interface ServiceDefinition {
  * docs/configuration.md so that containers and local processes agree.
  */
 export const serviceCatalog: readonly ServiceDefinition[] = [
-  { name: 'auth', port: 8081, memoryMb: 384, replicated: false, needsDatabase: true },
-  { name: 'user', port: 8082, memoryMb: 256, replicated: false, needsDatabase: true },
-  { name: 'message', port: 8083, memoryMb: 512, replicated: true, needsDatabase: true },
-  { name: 'persistence', port: 8085, memoryMb: 384, replicated: false, needsDatabase: true },
-  { name: 'storage', port: 8086, memoryMb: 256, replicated: false, needsDatabase: true },
-  { name: 'gateway', port: 8080, memoryMb: 384, replicated: false, needsDatabase: false },
+  { name: 'auth', port: 8081, memoryMb: 384, replicated: false, startsAfter: ['schema'] },
+  { name: 'user', port: 8082, memoryMb: 256, replicated: false, startsAfter: ['schema'] },
+  {
+    name: 'message',
+    port: 8083,
+    memoryMb: 512,
+    replicated: true,
+    startsAfter: ['schema', 'topics'],
+  },
+  {
+    name: 'persistence',
+    port: 8085,
+    memoryMb: 384,
+    replicated: false,
+    startsAfter: ['schema', 'topics'],
+  },
+  {
+    name: 'storage',
+    port: 8086,
+    memoryMb: 256,
+    replicated: false,
+    startsAfter: ['schema', 'bucket'],
+  },
+  { name: 'gateway', port: 8080, memoryMb: 384, replicated: false, startsAfter: [] },
 ];
 
 /** Maximum message replica count, because each replica keeps its own sockets and Redis adapter. */

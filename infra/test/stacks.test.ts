@@ -232,9 +232,17 @@ describe.each(stacks)('%s stack', (stack) => {
     expect(urls).toHaveLength(expected.replicas);
   });
 
-  it('starts database services after migration', () => {
-    for (const name of ['chat-auth', 'chat-persistence', 'chat-storage', 'chat-message-1']) {
-      expect(containerNamed(run(), name).options.dependsOnCount, name).toBeGreaterThan(0);
+  it('starts services after their setup jobs', () => {
+    const waits: Record<string, number> = {
+      'chat-auth': 1,
+      'chat-user': 1,
+      'chat-message-1': 2,
+      'chat-persistence': 2,
+      'chat-storage': 2,
+      'chat-gateway': serviceCatalog.length - 1,
+    };
+    for (const [name, count] of Object.entries(waits)) {
+      expect(containerNamed(run(), name).options.dependsOnCount, name).toBe(count);
     }
     const migrate = containerNamed(run(), 'chat-migrate');
     expect(migrate.plain.attach).toBe(true);
