@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import mariadb from 'mariadb';
+import mariadb, { type Connection } from 'mariadb';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPlatform } from '../setup/platform.ts';
@@ -24,6 +24,9 @@ const SECOND_BODY = '  second line ✓\n\tindented  ';
 
 /** How long persistence may take to write a message to MySQL before the test gives up. */
 const PERSIST_DEADLINE_MS = 60_000;
+
+/** MySQL's `ER_CON_COUNT_ERROR`: the server is at `max_connections`. */
+const MYSQL_TOO_MANY_CONNECTIONS = 1040;
 
 type Platform = Awaited<ReturnType<typeof startPlatform>>;
 
@@ -121,6 +124,67 @@ describe('chat web app', () => {
 
     expect(pageErrors).toEqual([]);
   });
+
+  it('syncs and resends after reconnecting', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const carol = { username: `carol_${suffix}`, displayName: 'Carol Example' };
+    const dave = { username: `dave_${suffix}`, displayName: 'Dave Example' };
+    const pageErrors: string[] = [];
+
+    const carolPage = await openPage({ width: 1280, height: 800 }, pageErrors);
+    await register(carolPage, carol);
+    const davePage = await openPage({ width: 1280, height: 800 }, pageErrors);
+    await register(davePage, dave);
+
+    await carolPage.getByTestId('start-chat-username').fill(dave.username);
+    await carolPage.getByTestId('start-chat-submit').click();
+    await carolPage.waitForURL(/\/chat\/[^/]+$/);
+    const conversationPath = new URL(carolPage.url()).pathname;
+    const conversationId = decodeURIComponent(conversationPath.split('/').at(-1) ?? '');
+    const firstSeq = await send(carolPage, 'before the outage');
+
+    await davePage.goto(`${webUrl}${conversationPath}`);
+    expect(await messageBody(davePage, firstSeq)).toBe('before the outage');
+
+    // Dave misses a message while offline and gets it from sync once back.
+    await davePage.context().setOffline(true);
+    await disconnected(davePage);
+    const missedSeq = await send(carolPage, 'missed while offline');
+    await davePage.context().setOffline(false);
+    await connectedInstance(davePage);
+    expect(await messageBody(davePage, missedSeq)).toBe('missed while offline');
+
+    // Carol writes while offline; the message waits and is sent with its clientMsgId on reconnect.
+    await carolPage.context().setOffline(true);
+    await disconnected(carolPage);
+    await carolPage.getByTestId('composer-input').fill('written while offline');
+    await carolPage.getByTestId('composer-send').click();
+    const pending = carolPage.locator('[data-testid="message-item"][data-status="pending"]');
+    await pending.waitFor();
+    const clientMsgId = await pending.getAttribute('data-client-msg-id');
+    expect(clientMsgId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await carolPage.context().setOffline(false);
+    const resent = carolPage.locator(
+      `[data-testid="message-item"][data-seq][data-client-msg-id="${clientMsgId}"]`,
+    );
+    await resent.waitFor({ timeout: 60_000 });
+    const resentSeq = Number(await resent.getAttribute('data-seq'));
+    expect(resentSeq).toBe(missedSeq + 1);
+    expect(await carolPage.locator('[data-status="pending"]').count()).toBe(0);
+    expect(await messageBody(davePage, resentSeq)).toBe('written while offline');
+
+    const daveSeqs = await davePage
+      .locator('[data-testid="message-item"][data-seq]')
+      .evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-seq'))));
+    expect(daveSeqs).toEqual([firstSeq, missedSeq, resentSeq]);
+
+    const rows = await persistedMessages(platform.databaseUrl, conversationId, 3);
+    expect(rows.map((row) => row.seq)).toEqual([firstSeq, missedSeq, resentSeq]);
+    expect(rows[2]?.clientMsgId).toBe(clientMsgId);
+
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 async function openPage(
@@ -155,6 +219,13 @@ async function connectedInstance(page: Page): Promise<string> {
   );
   await status.waitFor();
   return (await status.getAttribute('data-instance')) ?? '';
+}
+
+/** Waits until the page notices that its socket is gone. */
+async function disconnected(page: Page): Promise<void> {
+  await page
+    .locator('[data-testid="connection-status"]:not([data-state="connected"])')
+    .waitFor({ timeout: 60_000 });
 }
 
 /** Sends a message from the open conversation and returns the seq the server gave it. */
@@ -193,6 +264,7 @@ async function textIfPresent(locator: Locator): Promise<string | null> {
 
 interface PersistedRow {
   seq: number;
+  clientMsgId: string;
   body: string;
   hex: string;
 }
@@ -203,21 +275,38 @@ async function persistedMessages(
   conversationId: string,
   count: number,
 ): Promise<PersistedRow[]> {
-  const connection = await mariadb.createConnection(databaseUrl.replace(/^mysql:/, 'mariadb:'));
+  const deadline = Date.now() + PERSIST_DEADLINE_MS;
+  const connection = await connectUntil(databaseUrl, deadline);
   try {
-    const deadline = Date.now() + PERSIST_DEADLINE_MS;
     for (;;) {
       const rows = (await connection.query(
-        'SELECT seq, body, HEX(body) AS hex FROM messages WHERE conversation_id = ? ORDER BY seq',
+        `SELECT seq, client_msg_id AS clientMsgId, body, HEX(body) AS hex
+           FROM messages WHERE conversation_id = ? ORDER BY seq`,
         [conversationId],
       )) as PersistedRow[];
       if (rows.length >= count || Date.now() > deadline) {
-        return rows.map((row) => ({ seq: Number(row.seq), body: row.body, hex: row.hex }));
+        return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {
     await connection.end();
+  }
+}
+
+/**
+ * Opens a MySQL connection, retrying while the server is at its connection
+ * limit, which the services of parallel test runs can reach for a moment.
+ */
+async function connectUntil(databaseUrl: string, deadline: number): Promise<Connection> {
+  for (;;) {
+    try {
+      return await mariadb.createConnection(databaseUrl.replace(/^mysql:/, 'mariadb:'));
+    } catch (error) {
+      const tooMany = (error as { errno?: number }).errno === MYSQL_TOO_MANY_CONNECTIONS;
+      if (!tooMany || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }
 
