@@ -11,8 +11,8 @@ export interface DockerNetworksArgs {
 
 /**
  * The two Docker networks of the platform. The edge network joins Traefik with the
- * containers it routes to and can reach the internet; the internal network has no route
- * out, so databases, brokers and services talk only to each other.
+ * containers it routes to, and it can reach the internet. The internal network has no route
+ * out, so databases, brokers and services reach only each other.
  */
 export class DockerNetworks extends pulumi.ComponentResource {
   /** Edge network name, resolved once the network exists; attach containers with this. */

@@ -3,7 +3,7 @@ import { InfraError } from './errors.ts';
 /** Names of the platform services, each built from `services/<name>/src/main.ts`. */
 export type ServiceName = 'gateway' | 'auth' | 'user' | 'message' | 'persistence' | 'storage';
 
-/** What the platform needs to know to run one service. */
+/** Settings the platform needs to run one service. */
 export interface ServiceDefinition {
   name: ServiceName;
   /** Port the service listens on inside its container. */

@@ -1,6 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 
-/** Stack outputs: public addresses only, never a secret. */
+/** Stack outputs: public addresses and the image tag, never a secret. */
 export interface StackOutputs {
   gatewayUrl: pulumi.Input<string>;
   mediaUrl: pulumi.Input<string>;
