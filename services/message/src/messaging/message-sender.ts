@@ -88,21 +88,19 @@ export class MessageSender {
   }
 
   private async assignSeq(request: SendRequest): Promise<ChatMessage> {
-    const seq = await this.deps.sequence.next(request.conversationId);
-    const message: ChatMessage = {
+    const draft: Omit<ChatMessage, 'seq'> = {
       id: uuidv7(),
       conversationId: request.conversationId,
-      seq,
       senderId: request.senderId,
       clientMsgId: request.clientMsgId,
       body: request.body,
       attachments: request.attachments,
       createdAt: new Date().toISOString(),
     };
-    // NOTE: if Redis fails between taking the seq and this write, the seq stays unused and
-    // leaves a hole; Redis failing exactly there is the one case this design does not cover.
-    await this.deps.records.markPending(message);
-    return message;
+    const seq = await this.deps.sequence.next(request.conversationId, (seqKey) =>
+      this.deps.records.takeSeqAsPending(seqKey, draft),
+    );
+    return { ...draft, seq };
   }
 
   private async resume(existing: SendRecord, request: SendRequest): Promise<ChatMessage> {

@@ -29,6 +29,15 @@ const bufferTtlSeconds = 7 * 24 * 60 * 60;
  */
 export const recentMemberWindowMs = 10_000;
 
+// KEYS: the seq counter, the send record, the pending set. ARGV: the record's text before
+// and after the seq, the record's lifetime in ms, and now for the pending set's score.
+const takeSeqScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local seq = redis.call('INCR', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[1] .. seq .. ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], KEYS[2])
+return seq`;
+
 /** The Redis side of sending: de-duplication records, the pending list and the buffer. */
 export class SendRecords {
   constructor(
@@ -60,14 +69,29 @@ export class SendRecords {
     await this.redis.del(this.keys.send(senderId, clientMsgId));
   }
 
-  /** Records the message with its seq before it goes to Kafka, so no retry can lose it. */
-  async markPending(message: ChatMessage): Promise<void> {
-    const key = this.keys.send(message.senderId, message.clientMsgId);
-    await this.redis
-      .multi()
-      .set(key, JSON.stringify({ state: 'pending', message }), 'PX', sendRecordTtlMs)
-      .zadd(this.keys.pendingSends(), Date.now(), key)
-      .exec();
+  /**
+   * Increments the conversation's counter and records the message with the new seq as
+   * pending, in one script: a process that dies between the two steps would otherwise
+   * leave a seq that nothing ever produces, a hole in the conversation. Returns the seq, or
+   * null when the counter is missing and must be re-seeded first.
+   */
+  async takeSeqAsPending(seqKey: string, draft: Omit<ChatMessage, 'seq'>): Promise<number | null> {
+    const key = this.keys.send(draft.senderId, draft.clientMsgId);
+    // The record is `{"state":"pending","message":{"seq":N,...draft}}`; the script puts N in.
+    const beforeSeq = '{"state":"pending","message":{"seq":';
+    const afterSeq = `,${JSON.stringify(draft).slice(1)}}`;
+    const seq = await this.redis.eval(
+      takeSeqScript,
+      3,
+      seqKey,
+      key,
+      this.keys.pendingSends(),
+      beforeSeq,
+      afterSeq,
+      sendRecordTtlMs,
+      Date.now(),
+    );
+    return typeof seq === 'number' ? seq : null;
   }
 
   /**

@@ -37,10 +37,18 @@ export class SequenceAllocator {
     await this.redis.set(this.keys.seq(conversationId), 0, 'NX');
   }
 
-  /** Returns the next seq of the conversation. */
-  async next(conversationId: string): Promise<number> {
+  /**
+   * Returns the next seq of the conversation. `increment` runs the Redis side: it must
+   * increment the counter only when it exists and return the new value, or null when it is
+   * missing, so that the counter is re-seeded first.
+   */
+  async next(
+    conversationId: string,
+    increment: (seqKey: string) => Promise<unknown> = (seqKey) =>
+      this.redis.eval(incrementIfPresent, 1, seqKey),
+  ): Promise<number> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const seq = await this.redis.eval(incrementIfPresent, 1, this.keys.seq(conversationId));
+      const seq = await increment(this.keys.seq(conversationId));
       if (typeof seq === 'number') return seq;
       await this.ensureSeeded(conversationId);
     }
