@@ -240,45 +240,57 @@ export class ConversationService {
   }
 
   /**
-   * The requester's conversations, newest activity first, each with its last message and
-   * unread count. A fixed number of queries, whatever the number of conversations.
+   * Lists the requester's conversations, newest activity first, each with its last message
+   * and unread count. A fixed number of queries, whatever the number of conversations.
+   *
+   * The Redis buffers are read before each conversation's last stored seq, and MySQL
+   * supplies only the messages up to that seq while the buffers supply those above it.
+   * Persistence stores a message before it removes it from the buffer, so this way every
+   * acked message is counted once: never twice, and never missed because it moved from the
+   * buffer to MySQL in between.
    */
   async list(requesterId: string): Promise<ConversationView[]> {
-    const rows = await this.deps.db.conversation.findMany({
-      where: { members: { some: { userId: requesterId } } },
-      include: withMembers,
-    });
-    if (rows.length === 0) return [];
-
-    const readCursors = await this.deps.db.conversationMember.findMany({
+    const memberships = await this.deps.db.conversationMember.findMany({
       where: { userId: requesterId },
       select: { conversationId: true, readSeq: true },
     });
-    const ids = rows.map((row) => row.id);
-    const unstoredReads = await this.deps.readCursors(requesterId, ids);
-    const readSeqOf = new Map<string, number>(
-      readCursors.map((cursor): [string, number] => [
-        cursor.conversationId,
-        Math.max(cursor.readSeq, unstoredReads.get(cursor.conversationId) ?? 0),
-      ]),
-    );
-    const [unreadStored, lastStored, buffered] = await Promise.all([
-      this.countUnreadStored(requesterId, readSeqOf),
-      this.lastStoredMessages(rows.map((row) => ({ id: row.id, lastSeq: row.lastSeq }))),
+    if (memberships.length === 0) return [];
+
+    const ids = memberships.map((membership) => membership.conversationId);
+    const [unstoredReads, buffers] = await Promise.all([
+      this.deps.readCursors(requesterId, ids),
       Promise.all(ids.map((id) => this.deps.records.readBuffer(id, 1, Number.MAX_SAFE_INTEGER))),
     ]);
+    const rows = await this.deps.db.conversation.findMany({
+      where: { id: { in: ids } },
+      include: withMembers,
+    });
+    const bufferOf = new Map(ids.map((id, index) => [id, buffers[index] ?? []]));
+    const readSeqOf = new Map(
+      memberships.map((membership): [string, number] => [
+        membership.conversationId,
+        Math.max(membership.readSeq, unstoredReads.get(membership.conversationId) ?? 0),
+      ]),
+    );
+    const cursors = rows.map((row) => ({
+      id: row.id,
+      readSeq: readSeqOf.get(row.id) ?? 0,
+      lastSeq: row.lastSeq,
+    }));
+    const [unreadStored, lastStored] = await Promise.all([
+      this.countUnreadStored(requesterId, cursors),
+      this.lastStoredMessages(cursors),
+    ]);
 
-    const views = rows.map((row, index) => {
-      const tail = buffered[index] ?? [];
+    const views = rows.map((row) => {
+      const tail = (bufferOf.get(row.id) ?? []).filter((message) => message.seq > row.lastSeq);
       const stored = lastStored.get(row.id);
-      const merged = mergeBySeq(stored ? [stored] : [], tail);
       const readSeq = readSeqOf.get(row.id) ?? 0;
       const unreadBuffered = tail.filter(
-        (message) =>
-          message.seq > Math.max(readSeq, row.lastSeq) && message.senderId !== requesterId,
+        (message) => message.seq > readSeq && message.senderId !== requesterId,
       ).length;
       return toConversationView(row, {
-        lastMessage: merged.at(-1),
+        lastMessage: mergeBySeq(stored ? [stored] : [], tail).at(-1),
         unreadCount: (unreadStored.get(row.id) ?? 0) + unreadBuffered,
       });
     });
@@ -327,23 +339,30 @@ export class ConversationService {
     return conversation;
   }
 
-  /** Stored messages after each read cursor and not sent by the user, in one query. */
+  /**
+   * Counts the stored messages after each read cursor, up to the last stored seq seen, that
+   * the user did not send, in one query.
+   */
   private async countUnreadStored(
     userId: string,
-    readSeqOf: Map<string, number>,
+    cursors: { id: string; readSeq: number; lastSeq: number }[],
   ): Promise<Map<string, number>> {
-    const cursors = [...readSeqOf].map(
-      ([id, seq]) => Prisma.sql`SELECT ${id} AS id, ${seq} AS seq`,
+    const withUnread = cursors.filter((cursor) => cursor.lastSeq > cursor.readSeq);
+    if (withUnread.length === 0) return new Map();
+    const rows = withUnread.map(
+      (cursor) =>
+        Prisma.sql`SELECT ${cursor.id} AS id, ${cursor.readSeq} AS read_seq, ${cursor.lastSeq} AS last_seq`,
     );
-    const rows = await this.deps.db.$queryRaw<
+    const counts = await this.deps.db.$queryRaw<
       { conversationId: string; unread: bigint | number }[]
     >`
       SELECT m.conversation_id AS conversationId, COUNT(*) AS unread
       FROM messages m
-      JOIN (${Prisma.join(cursors, ' UNION ALL ')}) read_cursor ON read_cursor.id = m.conversation_id
-      WHERE m.seq > read_cursor.seq AND m.sender_id <> ${userId}
+      JOIN (${Prisma.join(rows, ' UNION ALL ')}) cursor_row ON cursor_row.id = m.conversation_id
+      WHERE m.seq > cursor_row.read_seq AND m.seq <= cursor_row.last_seq
+        AND m.sender_id <> ${userId}
       GROUP BY m.conversation_id`;
-    return new Map(rows.map((row) => [row.conversationId, Number(row.unread)]));
+    return new Map(counts.map((row) => [row.conversationId, Number(row.unread)]));
   }
 
   private async lastStoredMessages(
