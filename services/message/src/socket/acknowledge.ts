@@ -1,6 +1,7 @@
 import { type Logger, toErrorBody, validate } from '@chat/kit';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
+import { messageErrors } from '../errors.ts';
 import type { InFlight } from './in-flight.ts';
 
 type Ack = (response: unknown) => void;
@@ -33,5 +34,19 @@ export function onEvent<Schema extends z.ZodType>(
       }
       ack({ ok: false, error: body });
     }
+  });
+}
+
+/**
+ * Rejects events that have no handler with `NOT_FOUND`, so that a client waiting for the
+ * acknowledgement of a misspelt or newer event learns at once instead of timing out.
+ */
+export function rejectUnknownEvents(socket: Socket, known: ReadonlySet<string>): void {
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && known.has(event)) return;
+    const ack = args.at(-1);
+    if (typeof ack !== 'function') return;
+    const name = String(event).slice(0, 64);
+    ack({ ok: false, error: messageErrors.NOT_FOUND(`Unknown event "${name}".`).toBody() });
   });
 }

@@ -10,7 +10,7 @@ import type { PresenceTracker } from '../presence/presence-tracker.ts';
 import type { ReceiptService } from '../receipts/receipt-service.ts';
 import type { Membership } from '../store/membership.ts';
 import type { TypingService } from '../typing/typing-service.ts';
-import { onEvent } from './acknowledge.ts';
+import { onEvent, rejectUnknownEvents } from './acknowledge.ts';
 import type { InFlight } from './in-flight.ts';
 import { presenceRoom } from './socket-server.ts';
 
@@ -124,4 +124,8 @@ export function registerEvents(socket: Socket, deps: EventDeps): void {
     await socket.join(unique.map(presenceRoom));
     return { presence: await deps.presence.statuses(unique) };
   });
+
+  // Every listener so far is a client event registered above.
+  const known = socket.eventNames().filter((name): name is string => typeof name === 'string');
+  rejectUnknownEvents(socket, new Set(known));
 }
