@@ -57,6 +57,8 @@ export class MessageConsumer {
   };
   private consumer: Consumer | undefined;
   private stopping = false;
+  /** Crashes since the consumer last joined its group; sets the restart backoff. */
+  private crashesInARow = 0;
   private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: MessageConsumerOptions) {}
@@ -73,6 +75,7 @@ export class MessageConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.stats.running = true;
+      this.crashesInARow = 0;
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error));
 
@@ -100,7 +103,8 @@ export class MessageConsumer {
     this.stats.lastError = error.message;
     if (this.stopping) return;
 
-    const delay = Math.min(1_000 * 2 ** this.stats.restarts, maxBackoffMs);
+    const delay = Math.min(1_000 * 2 ** this.crashesInARow, maxBackoffMs);
+    this.crashesInARow++;
     this.stats.restarts++;
     this.options.logger.error(
       { err: error, restartInMs: delay },
