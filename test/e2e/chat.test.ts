@@ -25,6 +25,12 @@ const SECOND_BODY = '  second line ✓\n\tindented  ';
 /** How long persistence may take to write a message to MySQL before the test gives up. */
 const PERSIST_DEADLINE_MS = 60_000;
 
+/** The localStorage key of the web app's session. */
+const SESSION_KEY = 'chat.session';
+
+/** An access token no server accepts, standing in for one that expired. */
+const INVALID_TOKEN = 'not-a-valid-token';
+
 /** MySQL's `ER_CON_COUNT_ERROR`: the server is at `max_connections`. */
 const MYSQL_TOO_MANY_CONNECTIONS = 1040;
 
@@ -185,6 +191,45 @@ describe('chat web app', () => {
 
     expect(pageErrors).toEqual([]);
   });
+
+  it('recovers from a rejected access token', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const erin = { username: `erin_${suffix}`, displayName: 'Erin Example' };
+    const frank = { username: `frank_${suffix}`, displayName: 'Frank Example' };
+    const pageErrors: string[] = [];
+
+    const frankPage = await openPage({ width: 1280, height: 800 }, pageErrors);
+    await register(frankPage, frank);
+    const erinPage = await openPage({ width: 1280, height: 800 }, pageErrors);
+    await register(erinPage, erin);
+    // A second tab of the same origin changes storage, which the chat tab follows.
+    const storageTab = await erinPage.context().newPage();
+    await storageTab.goto(`${webUrl}/icon.svg`);
+
+    // The socket handshake is rejected with UNAUTHORIZED, so the app refreshes and reconnects.
+    const original = await replaceAccessToken(storageTab, INVALID_TOKEN);
+    await erinPage.context().setOffline(true);
+    await disconnected(erinPage);
+    await erinPage.context().setOffline(false);
+    await connectedInstance(erinPage);
+    const afterHandshake = await storedAccessToken(erinPage);
+    expect(afterHandshake).not.toBe(INVALID_TOKEN);
+    expect(afterHandshake).not.toBe(original);
+
+    // A REST call gets 401, refreshes once and is sent again.
+    await replaceAccessToken(storageTab, INVALID_TOKEN);
+    await erinPage.getByTestId('start-chat-username').fill(frank.username);
+    await erinPage.getByTestId('start-chat-submit').click();
+    await erinPage.waitForURL(/\/chat\/[^/]+$/);
+    const afterRequest = await storedAccessToken(erinPage);
+    expect(afterRequest).not.toBe(INVALID_TOKEN);
+    expect(afterRequest).not.toBe(afterHandshake);
+
+    const seq = await send(erinPage, 'still signed in');
+    expect(seq).toBe(1);
+    expect(erinPage.url()).toContain('/chat/');
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 async function openPage(
@@ -219,6 +264,25 @@ async function connectedInstance(page: Page): Promise<string> {
   );
   await status.waitFor();
   return (await status.getAttribute('data-instance')) ?? '';
+}
+
+/** Returns the access token the app keeps in localStorage. */
+async function storedAccessToken(page: Page): Promise<string> {
+  const raw = (await page.evaluate(
+    `localStorage.getItem(${JSON.stringify(SESSION_KEY)})`,
+  )) as string;
+  return (JSON.parse(raw) as { accessToken: string }).accessToken;
+}
+
+/** Overwrites the stored access token from `page` and returns the one it replaced. */
+async function replaceAccessToken(page: Page, token: string): Promise<string> {
+  const previous = await storedAccessToken(page);
+  await page.evaluate(`(() => {
+    const session = JSON.parse(localStorage.getItem(${JSON.stringify(SESSION_KEY)}));
+    session.accessToken = ${JSON.stringify(token)};
+    localStorage.setItem(${JSON.stringify(SESSION_KEY)}, JSON.stringify(session));
+  })()`);
+  return previous;
 }
 
 /** Waits until the page notices that its socket is gone. */
