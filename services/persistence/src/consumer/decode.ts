@@ -22,28 +22,12 @@ const recordSchema = z.object({ type: z.literal('message'), message: messageSche
 
 export type StoredMessage = z.infer<typeof messageSchema>;
 
-export type Decoded = { ok: true; message: StoredMessage } | { ok: false; reason: string };
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** Parses one record of the messages topic; a record that can never be stored says why. */
-export function decodeMessageRecord(value: Buffer | null): Decoded {
-  if (value === null) return { ok: false, reason: 'record has no value' };
-
-  let json: unknown;
-  try {
-    json = JSON.parse(value.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'record value is not JSON' };
-  }
-
-  const result = recordSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    return {
-      ok: false,
-      reason: `record is not a chat message: ${issue?.path.join('.')}: ${issue?.message}`,
-    };
-  }
-  return { ok: true, message: result.data.message };
+/** Parses one record of the messages topic, or returns why it can never be stored. */
+export function decodeMessageRecord(value: Buffer | null): Decoded<StoredMessage> {
+  const decoded = decodeRecord(value, recordSchema, 'a chat message');
+  return decoded.ok ? { ok: true, value: decoded.value.message } : decoded;
 }
 
 const receiptSchema = z.object({
@@ -57,24 +41,28 @@ const receiptSchema = z.object({
 
 export type StoredReceipt = z.infer<typeof receiptSchema>;
 
-/** Parses one record of the receipts topic. */
-export function decodeReceiptRecord(
-  value: Buffer | null,
-): { ok: true; receipt: StoredReceipt } | { ok: false; reason: string } {
+/** Parses one record of the receipts topic, or returns why it can never be stored. */
+export function decodeReceiptRecord(value: Buffer | null): Decoded<StoredReceipt> {
+  return decodeRecord(value, receiptSchema, 'a receipt');
+}
+
+function decodeRecord<T>(value: Buffer | null, schema: z.ZodType<T>, what: string): Decoded<T> {
   if (value === null) return { ok: false, reason: 'record has no value' };
+
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
   } catch {
     return { ok: false, reason: 'record value is not JSON' };
   }
-  const result = receiptSchema.safeParse(json);
+
+  const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     return {
       ok: false,
-      reason: `record is not a receipt: ${issue?.path.join('.')}: ${issue?.message}`,
+      reason: `record is not ${what}: ${issue?.path.join('.')}: ${issue?.message}`,
     };
   }
-  return { ok: true, receipt: result.data };
+  return { ok: true, value: result.data };
 }

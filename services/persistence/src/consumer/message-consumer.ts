@@ -139,7 +139,7 @@ export class MessageConsumer {
     const decoded: { original: KafkaMessage; message: StoredMessage }[] = [];
     for (const original of chunk) {
       const result = decodeMessageRecord(original.value);
-      if (result.ok) decoded.push({ original, message: result.message });
+      if (result.ok) decoded.push({ original, message: result.value });
       else letters.push({ original, partition, reason: result.reason });
     }
 
@@ -171,7 +171,7 @@ export class MessageConsumer {
     const receipts: StoredReceipt[] = [];
     for (const original of chunk) {
       const result = decodeReceiptRecord(original.value);
-      if (result.ok) receipts.push(result.receipt);
+      if (result.ok) receipts.push(result.value);
       else letters.push({ original, partition, reason: result.reason });
     }
 

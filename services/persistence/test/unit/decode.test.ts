@@ -19,7 +19,7 @@ const valid = {
 describe('decodeMessageRecord', () => {
   it('decodes a message record', () => {
     const decoded = decodeMessageRecord(Buffer.from(JSON.stringify(valid)));
-    expect(decoded).toEqual({ ok: true, message: valid.message });
+    expect(decoded).toEqual({ ok: true, value: valid.message });
   });
 
   it.each([
