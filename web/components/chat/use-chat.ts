@@ -5,7 +5,6 @@ import type { Socket } from 'socket.io-client';
 import { ApiError, errorMessage } from '../../lib/api-error';
 import {
   getConversation,
-  getUser,
   listConversations,
   listMessages,
   openDirectConversation,
@@ -22,25 +21,20 @@ import {
 import { logWarning } from '../../lib/client-log';
 import { otherMemberIds } from '../../lib/conversation-list';
 import { firstSeq, lastSeq } from '../../lib/message-merge';
-import type {
-  Conversation,
-  Message,
-  Presence,
-  ReceiptEvent,
-  TypingEvent,
-} from '../../lib/protocol';
+import type { Conversation, Message, Presence } from '../../lib/protocol';
 import {
   advanceCursors,
   chunkCursors,
   type SyncCursors,
   syncCursors,
 } from '../../lib/sync-cursors';
-import { TYPING_DISPLAY_MS } from '../../lib/typing-signal';
 import { useAppContext } from '../app-services';
+import { handleServerEvent } from './server-events';
 import { type ServerEventName, useChatSocket } from './use-chat-socket';
 import { useLatest } from './use-latest';
 import { useOutbox } from './use-outbox';
 import { usePageVisible } from './use-page-visible';
+import { useUserProfiles } from './use-user-profiles';
 
 const HISTORY_PAGE_SIZE = 50;
 
@@ -323,88 +317,6 @@ export function useChat(myUserId: string, selectedId: string | null) {
     startDirectChat,
     emitTyping,
   };
-}
-
-/** Loads the profiles of conversation members the client has not fetched yet. */
-function useUserProfiles(
-  state: ChatState,
-  requested: React.RefObject<Set<string>>,
-  onLoaded: (users: Awaited<ReturnType<typeof getUser>>[]) => void,
-) {
-  const { services } = useAppContext();
-  const onLoadedRef = useLatest(onLoaded);
-
-  useEffect(() => {
-    const missing = [
-      ...new Set(
-        Object.values(state.conversations).flatMap((conversation) =>
-          conversation.members.map((member) => member.userId),
-        ),
-      ),
-    ].filter((userId) => !state.users[userId] && !requested.current.has(userId));
-    if (missing.length === 0) return;
-
-    for (const userId of missing) requested.current.add(userId);
-    void Promise.allSettled(missing.map((userId) => getUser(services().api, userId))).then(
-      (results) => {
-        const users = results.flatMap((result) =>
-          result.status === 'fulfilled' ? [result.value] : [],
-        );
-        onLoadedRef.current(users);
-      },
-    );
-  }, [state.conversations, state.users, requested, services, onLoadedRef]);
-}
-
-interface EventContext {
-  state: ChatState;
-  dispatch: React.Dispatch<Parameters<typeof chatReducer>[1]>;
-  ensureConversation: (conversationId: string) => Promise<void>;
-  acknowledgeDelivery: (message: Message) => void;
-}
-
-/** Applies one server event; payloads that do not match the protocol are dropped. */
-function handleServerEvent(name: ServerEventName, payload: unknown, context: EventContext): void {
-  const data = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<
-    string,
-    unknown
-  >;
-
-  switch (name) {
-    case 'message:new': {
-      const message = data.message as Message | undefined;
-      if (typeof message?.conversationId !== 'string' || typeof message.seq !== 'number') return;
-      context.dispatch({ type: 'messages-received', messages: [message] });
-      if (!context.state.conversations[message.conversationId])
-        void context.ensureConversation(message.conversationId);
-      if (message.senderId !== context.state.myUserId) context.acknowledgeDelivery(message);
-      return;
-    }
-    case 'conversation:new':
-    case 'conversation:updated': {
-      const conversation = data.conversation as Conversation | undefined;
-      if (typeof conversation?.id !== 'string' || !Array.isArray(conversation.members)) return;
-      context.dispatch({ type: 'conversation-upserted', conversation });
-      return;
-    }
-    case 'receipt':
-      if (typeof data.conversationId !== 'string' || typeof data.seq !== 'number') return;
-      context.dispatch({ type: 'receipt', event: data as unknown as ReceiptEvent });
-      return;
-    case 'typing':
-      if (typeof data.conversationId !== 'string' || typeof data.userId !== 'string') return;
-      if (data.userId === context.state.myUserId) return;
-      context.dispatch({
-        type: 'typing',
-        event: data as unknown as TypingEvent,
-        expiresAt: Date.now() + TYPING_DISPLAY_MS,
-      });
-      return;
-    case 'presence':
-      if (typeof data.userId !== 'string' || typeof data.status !== 'string') return;
-      context.dispatch({ type: 'presence', presence: [data as unknown as Presence] });
-      return;
-  }
 }
 
 function allOtherMembers(state: ChatState): string[] {
