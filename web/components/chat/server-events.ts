@@ -9,7 +9,7 @@ import type {
 import { TYPING_DISPLAY_MS } from '../../lib/typing-signal';
 import type { ServerEventName } from './use-chat-socket';
 
-/** What {@link handleServerEvent} needs from the chat screen. */
+/** Chat screen state and callbacks that {@link handleServerEvent} uses. */
 export interface EventContext {
   state: ChatState;
   dispatch: (action: ChatAction) => void;
