@@ -8,6 +8,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Groups run in order: pure tests first, then the ones that share the servers, so
+          // that integration and end-to-end runs never compete for MySQL connections.
+          sequence: { groupOrder: 0 },
           include: [
             'services/*/test/unit/**/*.test.ts',
             'tools/*/test/unit/**/*.test.ts',
@@ -19,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
+          sequence: { groupOrder: 0 },
           include: ['infra/test/**/*.test.ts'],
           testTimeout: 60_000,
         },
@@ -26,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: [
             'services/*/test/integration/**/*.test.ts',
             'tools/*/test/integration/**/*.test.ts',
@@ -41,6 +46,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/backing.ts'],
           testTimeout: 180_000,

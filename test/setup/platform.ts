@@ -35,7 +35,7 @@ export async function startPlatform(
   if (options.web) await buildWebIfStale((message) => process.stdout.write(`${message}\n`));
 
   const platform = await launch({
-    backing,
+    backing: withConnectionLimit(backing, 4),
     ports: 'random',
     database: `chat_test_${runId}`,
     redisKeyPrefix: `test:${runId}:`,
@@ -54,6 +54,16 @@ export async function startPlatform(
       await removeRunData(backing, platform);
     },
   };
+}
+
+/**
+ * Caps each service's MySQL pool, because several test platforms may share one server and
+ * its default limit of 151 connections.
+ */
+function withConnectionLimit(backing: BackingServices, limit: number): BackingServices {
+  const url = new URL(backing.mysql.url);
+  url.searchParams.set('connection_limit', String(limit));
+  return { ...backing, mysql: { url: url.toString() } };
 }
 
 /** Drops what a run left in the shared servers: its database, Redis keys and topics. */

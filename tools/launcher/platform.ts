@@ -90,6 +90,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
+    // Next.js reports usage to its vendor unless told not to; nothing here leaves the machine.
+    NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: options.logLevel ?? 'info',
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,

@@ -14,6 +14,7 @@ export async function buildWebIfStale(log: (message: string) => void): Promise<v
   execFileSync(process.execPath, ['node_modules/next/dist/bin/next', 'build', 'web'], {
     cwd: repositoryRoot,
     stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
 }
 

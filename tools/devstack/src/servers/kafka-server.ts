@@ -156,8 +156,8 @@ async function formatStorage(
     ...kafkaJavaArgs(jarsDir, files.log4j),
     'kafka.tools.StorageTool',
     'format',
-    '--cluster-id',
-    clusterId,
+    // The `=` form, because a base64url id may start with `-` and would read as an option.
+    `--cluster-id=${clusterId}`,
     '--config',
     files.properties,
     '--ignore-formatted',
