@@ -1,5 +1,12 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,10 +17,22 @@ import { repositoryRoot } from './support/run-program.ts';
 
 const run = promisify(execFile);
 const images = path.join(repositoryRoot, 'infra', 'images');
+const temporaryFolders: string[] = [];
+
+/** Creates a temporary folder that is removed after the tests of this file. */
+function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryFolders.push(folder);
+  return folder;
+}
+
+afterAll(() => {
+  for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
+});
 
 /** Runs the image health check in a folder with the given service.json; returns its exit code. */
 async function healthcheck(description: object, env: Record<string, string> = {}): Promise<number> {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'chat-healthcheck-'));
+  const folder = temporaryFolder('chat-healthcheck-');
   copyFileSync(path.join(images, 'healthcheck.mjs'), path.join(folder, 'healthcheck.mjs'));
   writeFileSync(path.join(folder, 'service.json'), JSON.stringify(description));
   const { PORT: _ignored, ...inherited } = process.env;
@@ -81,7 +100,7 @@ describe('image health check', () => {
 
 describe('service bundler', () => {
   it('bundles the migrate job with its migrations', async () => {
-    const output = mkdtempSync(path.join(os.tmpdir(), 'chat-bundle-'));
+    const output = temporaryFolder('chat-bundle-');
     await run(process.execPath, [path.join(images, 'bundle-service.mjs'), 'migrate', output], {
       cwd: repositoryRoot,
     });

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderInventory } from './support/inventory.ts';
-import { repositoryRoot, runStack } from './support/run-program.ts';
+import { removeRunFolders, repositoryRoot, runStack } from './support/run-program.ts';
+
+afterAll(removeRunFolders);
 
 const update = process.env.UPDATE_INVENTORY === '1';
 

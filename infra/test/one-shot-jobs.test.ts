@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MockOptions } from './support/mocks.ts';
 import { containerNamed } from './support/resources.ts';
-import { resolveOutput, runProgram } from './support/run-program.ts';
+import { removeRunFolders, resolveOutput, runProgram } from './support/run-program.ts';
+
+afterAll(removeRunFolders);
 
 /** Runs a Migration alone and returns how its success output settled. */
 async function migrate(options: MockOptions) {

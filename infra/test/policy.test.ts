@@ -1,8 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatPlatformPolicies, policyTypes } from '../policy/policies.ts';
 import { runPolicies } from './support/policy-runner.ts';
 import { containerNamed, resourcesOfType } from './support/resources.ts';
-import { type ProgramRun, type RecordedResource, runStack } from './support/run-program.ts';
+import {
+  type ProgramRun,
+  type RecordedResource,
+  removeRunFolders,
+  runStack,
+} from './support/run-program.ts';
+
+afterAll(removeRunFolders);
 
 const runs: Record<string, ProgramRun> = {};
 

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
 import { renderTopicScript } from '../components/kafka.ts';
 import { bucketPolicy, renderBucketScript } from '../components/object-storage.ts';
@@ -284,7 +284,10 @@ describe('SSH access of the Docker provider', () => {
   });
 
   it('writes the key readable by the owner only', () => {
-    process.env.HOME = mkdtempSync(path.join(os.tmpdir(), 'chat-ssh-'));
+    const home = mkdtempSync(path.join(os.tmpdir(), 'chat-ssh-'));
+    // Removes the folder this test created, by its own path, never through HOME.
+    onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+    process.env.HOME = home;
     const file = writePrivateKeyFile('prod', 'KEY');
     expect(file).toBe(path.join(process.env.HOME, '.config/chat-platform/prod/deploy-key'));
     expect(readFileSync(file, 'utf8')).toBe('KEY\n');

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSensitiveEnv, splitEnvEntry } from '../lib/sensitive-env.ts';
 import { serviceCatalog } from '../lib/service-catalog.ts';
 import { isSecretMarker } from './support/mocks.ts';
@@ -14,7 +14,14 @@ import {
   resourcesOfType,
   volumeType,
 } from './support/resources.ts';
-import { type ProgramRun, repositoryRoot, runStack } from './support/run-program.ts';
+import {
+  type ProgramRun,
+  removeRunFolders,
+  repositoryRoot,
+  runStack,
+} from './support/run-program.ts';
+
+afterAll(removeRunFolders);
 
 const runs: Record<string, ProgramRun> = {};
 const stacks = ['prod', 'local'] as const;

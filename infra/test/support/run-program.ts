@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,14 @@ export interface ProgramRun {
   secretValues: string[];
   /** Home directory of the run, where the deploy key file is written. */
   home: string;
+}
+
+/** Home folders of the runs so far; tests read the deploy key after a run. */
+const runFolders: string[] = [];
+
+/** Removes the home folders of every run; call it from `afterAll`. */
+export function removeRunFolders(): void {
+  for (const folder of runFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
 }
 
 /** Options of {@link runStack}. */
@@ -123,6 +131,7 @@ export async function runProgram(
   await pulumi.runtime.setMocks(mocks, 'chat-platform', stack, options.preview ?? false);
 
   const home = mkdtempSync(path.join(os.tmpdir(), 'chat-infra-home-'));
+  runFolders.push(home);
   const previousHome = process.env.HOME;
   process.env.HOME = home;
 
