@@ -1,3 +1,5 @@
+import { isDependencyUnavailable } from './dependency-errors.ts';
+
 /** The error codes of the public protocol that every service shares. */
 export const commonErrors = {
   VALIDATION_FAILED: 400,
@@ -86,9 +88,21 @@ export const errors = defineErrors(commonErrors);
  * Converts anything thrown into the public error body.
  *
  * Unknown errors become `INTERNAL` with a fixed message, because their text may contain
- * internals (SQL, hosts) that clients must not see.
+ * internals (SQL, hosts) that clients must not see. Errors of an unreachable database or
+ * Redis become `UNAVAILABLE`, so that clients retry.
  */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof AppError) return error.toBody();
+  if (isDependencyUnavailable(error)) return dependencyUnavailable(error).toBody();
   return { code: 'INTERNAL', message: 'An internal error occurred; it has been logged.' };
+}
+
+/** The `UNAVAILABLE` error for a dependency that could not be reached; see `toErrorBody`. */
+export function dependencyUnavailable(cause: unknown): AppError {
+  return new AppError(
+    'UNAVAILABLE',
+    503,
+    'A service this request depends on is unavailable; retry shortly.',
+    { cause, retryAfterMs: 1_000 },
+  );
 }

@@ -5,7 +5,8 @@ import Fastify, {
   type FastifyServerFactory,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError, toErrorBody } from './errors.ts';
+import { isDependencyUnavailable } from './dependency-errors.ts';
+import { AppError, dependencyUnavailable, toErrorBody } from './errors.ts';
 import { type ReadinessCheck, runReadinessChecks } from './health.ts';
 import { uuidv7 } from './ids.ts';
 
@@ -106,6 +107,7 @@ function toAppError(error: FastifyError | AppError): AppError {
     const code = codeByStatus[status] ?? 'BAD_REQUEST';
     return new AppError(code, status, publicMessage(error as FastifyError), { cause: error });
   }
+  if (isDependencyUnavailable(error)) return dependencyUnavailable(error);
   return new AppError('INTERNAL', 500, 'An internal error occurred; it has been logged.', {
     cause: error,
   });

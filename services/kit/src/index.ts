@@ -1,10 +1,12 @@
 export { requireAccessToken } from './authentication.ts';
 export { ConfigError, env, loadConfig, parseConfig } from './config.ts';
+export { isDependencyUnavailable } from './dependency-errors.ts';
 export {
   AppError,
   type AppErrorOptions,
   commonErrors,
   defineErrors,
+  dependencyUnavailable,
   type ErrorBody,
   errors,
   toErrorBody,
