@@ -1,10 +1,11 @@
 import { createDatabase, pingDatabase } from '@chat/db';
-import { createHttpApp, createKafka, createRedis, type Logger, meter } from '@chat/kit';
+import { createHttpApp, createKafka, createRedis, type Logger } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
 import { Partitioners } from 'kafkajs';
 import type { PersistenceConfig } from './config.ts';
 import { DeadLetterQueue } from './consumer/dead-letters.ts';
 import { MessageConsumer } from './consumer/message-consumer.ts';
+import { PersistenceMetrics } from './metrics.ts';
 import { BufferTrimmer } from './store/buffer-trimmer.ts';
 import { MessageWriter } from './store/message-writer.ts';
 import { ReceiptWriter } from './store/receipt-writer.ts';
@@ -44,9 +45,9 @@ export async function startServer(
     ),
     trimmer: new BufferTrimmer(redis, config.REDIS_KEY_PREFIX, logger),
     logger,
+    metrics: new PersistenceMetrics(),
     maxRows: config.PERSIST_MAX_ROWS,
   });
-  exportMetrics(consumer);
 
   const app = createHttpApp({
     logger,
@@ -81,18 +82,4 @@ export async function startServer(
       await db.$disconnect();
     },
   };
-}
-
-function exportMetrics(consumer: MessageConsumer): void {
-  const metrics = meter('persistence');
-  const counters = {
-    chat_persistence_messages_stored_total: () => consumer.stats.stored,
-    chat_persistence_dead_letters_total: () => consumer.stats.deadLettered,
-    chat_persistence_batches_total: () => consumer.stats.batches,
-    chat_persistence_write_retries_total: () => consumer.stats.writeRetries,
-    chat_persistence_consumer_restarts_total: () => consumer.stats.restarts,
-  };
-  for (const [name, read] of Object.entries(counters)) {
-    metrics.createObservableCounter(name).addCallback((result) => result.observe(read()));
-  }
 }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { AttachmentRef, ChatMessage, MessageRecord } from '../domain/types.ts';
 import { messageErrors } from '../errors.ts';
 import type { BatchingProducer } from '../kafka/batching-producer.ts';
+import { messageMetrics } from '../metrics.ts';
 import type { RedisKeys } from '../store/keys.ts';
 import type { Membership } from '../store/membership.ts';
 import type { SendRecord, SendRecords } from '../store/send-records.ts';
@@ -83,6 +84,7 @@ export class MessageSender {
         'could not record an acked message in redis',
       );
     }
+    messageMetrics.acked.add(1);
     this.deps.broadcast(message, recentMemberIds);
     return message;
   }

@@ -55,10 +55,12 @@ export function acceptConnections(io: Server, deps: ConnectionDeps): void {
   io.on('connection', (socket) => {
     const userId = socket.data.userId as string;
     registerEvents(socket, deps);
+    messageMetrics.connections.add(1);
     void deps.presence.connected(userId, socket.id).catch((error: unknown) => {
       deps.logger.warn({ err: error, userId }, 'could not record presence');
     });
     socket.on('disconnect', () => {
+      messageMetrics.connections.add(-1);
       deps.typing.endAllOf(userId);
       void deps.presence.disconnected(userId, socket.id).catch((error: unknown) => {
         deps.logger.warn({ err: error, userId }, 'could not record a disconnect');

@@ -1,5 +1,6 @@
 import type { Logger } from '@chat/kit';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { PersistenceMetrics } from '../metrics.ts';
 import type { BufferTrimmer } from '../store/buffer-trimmer.ts';
 import type { MessageWriter } from '../store/message-writer.ts';
 import type { ReceiptWriter } from '../store/receipt-writer.ts';
@@ -22,6 +23,7 @@ export interface MessageConsumerOptions {
   deadLetters: DeadLetterQueue;
   trimmer: BufferTrimmer;
   logger: Logger;
+  metrics: PersistenceMetrics;
   /** Largest number of rows per INSERT. */
   maxRows: number;
 }
@@ -146,6 +148,8 @@ export class MessageConsumer {
     const messages = decoded.map((item) => item.message);
     const rejected = await this.writeUntilDone(() => this.options.writer.write(messages), payload);
     if (rejected === undefined) return;
+    this.options.metrics.deadLettered(letters.length, 'invalid-record');
+    this.options.metrics.deadLettered(rejected.length, 'rejected-by-database');
     for (const { message, reason } of rejected) {
       const original = decoded.find((item) => item.message === message)?.original;
       if (original) letters.push({ original, partition, reason });
@@ -180,6 +184,7 @@ export class MessageConsumer {
       payload,
     );
     if (done === undefined) return;
+    this.options.metrics.deadLettered(letters.length, 'invalid-record');
     await this.options.deadLetters.send(letters);
     await this.commit(chunk, partition, payload);
     this.stats.receipts += receipts.length;
@@ -198,6 +203,8 @@ export class MessageConsumer {
       { topic: payload.batch.topic, partition, offset: (BigInt(last.offset) + 1n).toString() },
     ]);
     this.stats.batches++;
+    this.options.metrics.batch('ok');
+    this.options.metrics.lag(payload.batch.topic, partition, Number(payload.batch.offsetLag()));
     await payload.heartbeat();
   }
 
@@ -215,6 +222,7 @@ export class MessageConsumer {
       } catch (error) {
         if (!payload.isRunning() || payload.isStale()) return undefined;
         this.stats.writeRetries++;
+        this.options.metrics.batch('retried');
         const delay = Math.min(200 * 2 ** attempt, 5_000);
         if (attempt % 10 === 0) {
           this.options.logger.warn(

@@ -13,6 +13,8 @@ export interface Rejected {
  * Redelivery is harmless: a message already stored hits a unique key, and
  * `ON DUPLICATE KEY UPDATE id = id` turns that into a no-op while still raising every other
  * error (unlike `INSERT IGNORE`, which would hide truncation and bad values as warnings).
+ * A different message that collides with a stored one is returned as rejected, so it is
+ * dead-lettered instead of vanishing.
  */
 export class MessageWriter {
   constructor(private readonly db: Database) {}
@@ -23,14 +25,21 @@ export class MessageWriter {
    */
   async write(messages: StoredMessage[]): Promise<Rejected[]> {
     if (messages.length === 0) return [];
+    let rejected: Rejected[] = [];
     try {
       await this.insert(messages);
-      return [];
     } catch (error) {
       if (classifyDatabaseError(error) === 'transient') throw error;
+      rejected = await this.insertOneByOne(messages);
     }
 
-    // One row of the batch is bad; find which by writing them one at a time.
+    const refused = new Set(rejected.map((item) => item.message));
+    const conflicts = await this.findConflicts(messages.filter((m) => !refused.has(m)));
+    return [...rejected, ...conflicts];
+  }
+
+  /** Finds which row of a batch is bad by writing them one at a time. */
+  private async insertOneByOne(messages: StoredMessage[]): Promise<Rejected[]> {
     const rejected: Rejected[] = [];
     for (const message of messages) {
       try {
@@ -41,6 +50,26 @@ export class MessageWriter {
       }
     }
     return rejected;
+  }
+
+  /**
+   * Finds the messages that are not stored after an insert: another message already had
+   * their seq or their (sender, clientMsgId), and `ON DUPLICATE KEY` skipped them. A
+   * redelivered message has its own id in the table and is not a conflict.
+   */
+  private async findConflicts(messages: StoredMessage[]): Promise<Rejected[]> {
+    if (messages.length === 0) return [];
+    const rows = await this.db.message.findMany({
+      where: { id: { in: messages.map((message) => message.id) } },
+      select: { id: true },
+    });
+    const stored = new Set(rows.map((row) => row.id));
+    return messages
+      .filter((message) => !stored.has(message.id))
+      .map((message) => ({
+        message,
+        reason: `conflict: conversation ${message.conversationId} already has another message with seq ${message.seq}, or sender ${message.senderId} already used clientMsgId ${message.clientMsgId}`,
+      }));
   }
 
   private async insert(messages: StoredMessage[]): Promise<void> {
