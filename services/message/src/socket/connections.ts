@@ -2,6 +2,7 @@ import type { Database } from '@chat/db';
 import type { AppError } from '@chat/kit';
 import type { Server } from 'socket.io';
 import { messageErrors } from '../errors.ts';
+import { messageMetrics } from '../metrics.ts';
 import { type EventDeps, registerEvents } from './events.ts';
 import { conversationRoom, userRoom } from './socket-server.ts';
 
