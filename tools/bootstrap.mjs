@@ -83,9 +83,10 @@ function ensureChromium() {
 
 function run(file, args) {
   const child = spawn(file, args, { cwd: root, stdio: 'inherit' });
-  // Signals are passed on, so that `kill -INT` of npm stops the platform as Ctrl-C does. A
-  // Ctrl-C in the terminal reaches the child twice (from the terminal and from here); the
-  // launcher stops once whatever the number of signals.
+  // Signals are passed on, so that `kill -INT` of npm stops the platform as Ctrl-C does (the
+  // npm scripts `exec` this file, so npm's signal reaches it rather than a shell). A Ctrl-C
+  // in the terminal reaches the child twice, from the terminal and from here; the launcher
+  // stops once whatever the number of signals.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

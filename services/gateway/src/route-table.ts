@@ -26,7 +26,11 @@ const authenticatedPrefixes: [string, UpstreamName][] = [
  * Finds the route for a normalised path (no query, no dot segments), or returns undefined
  * when no upstream serves it. A prefix matches whole segments only: `/api/usersX` is no route.
  */
-export function matchRoute(pathname: string): RouteMatch | undefined {
+export function matchRoute(rawPathname: string): RouteMatch | undefined {
+  // Upstreams decode percent-escapes before routing, so the gateway classifies the decoded
+  // path too: otherwise `/api/auth/%6cogin` would reach login outside the credential limit.
+  const pathname = decodePath(rawPathname);
+  if (pathname === undefined) return undefined;
   if (pathname === '/.well-known/jwks.json') {
     return { upstream: 'auth', authenticated: false, rateLimit: 'public' };
   }
@@ -53,6 +57,18 @@ export function parseRequestTarget(url: string): URL {
 /** Returns the normalised path of a request target, without its query. */
 export function normalizePath(url: string): string {
   return parseRequestTarget(url).pathname;
+}
+
+/** Decodes each segment's percent-escapes; undefined for a malformed escape. */
+function decodePath(pathname: string): string | undefined {
+  try {
+    return pathname
+      .split('/')
+      .map((segment) => decodeURIComponent(segment))
+      .join('/');
+  } catch {
+    return undefined;
+  }
 }
 
 function underPrefix(pathname: string, prefix: string): boolean {

@@ -1,7 +1,10 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyServerFactory,
 } from 'fastify';
 import type { Logger } from 'pino';
@@ -51,6 +54,15 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : uuidv7();
     },
     requestIdHeader: false,
+    // Errors raised before routing (an undecodable URL, headers over Node's size limit) get
+    // the protocol's error shape like every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const body = {
+        error: { code: 'VALIDATION_FAILED', message: `The request is not valid: ${error.message}` },
+      };
+      (reply as unknown as FastifyReply).status(400).send(body);
+    },
+    clientErrorHandler: answerClientError,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
 
@@ -86,6 +98,24 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   registerHealthRoutes(app, options.readiness ?? []);
   return app;
+}
+
+/** Answers a request Node's HTTP parser rejected, on the raw socket, in the protocol's shape. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    error:
+      status === 431
+        ? { code: 'HEADERS_TOO_LARGE', message: 'The request headers are too large.' }
+        : { code: 'VALIDATION_FAILED', message: 'The request is not valid HTTP.' },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessCheck[]): void {

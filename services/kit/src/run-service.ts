@@ -32,6 +32,11 @@ export async function runService(name: string, load: () => Promise<ServiceModule
   const logger = createLogger(name, config.LOG_LEVEL);
   const shutdown = new Shutdown(logger, config.SHUTDOWN_TIMEOUT_MS);
   shutdown.listen();
+  // A promise nobody awaited failed: that is a bug to fix, but exiting would drop every
+  // connection of this instance, so it is logged and the process keeps serving.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
 
   try {
     const server = await service.startServer(config as never, logger);

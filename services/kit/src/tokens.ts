@@ -40,6 +40,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['EdDSA'],
+        // A token without an expiry would stay valid forever if it ever leaked.
+        requiredClaims: ['exp', 'sub'],
       });
       if (typeof payload.sub !== 'string' || typeof payload.username !== 'string') {
         throw unauthorized('The access token lacks its subject or username claim.');

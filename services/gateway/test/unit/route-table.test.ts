@@ -57,3 +57,18 @@ describe('normalizePath', () => {
     expect(normalizePath('/../../api/users')).toBe('/api/users');
   });
 });
+
+describe('matchRoute with percent-escapes', () => {
+  it.each([
+    ['/api/auth/%6cogin', 'auth'],
+    ['/api/auth/%72egister', 'auth'],
+    ['/api/auth/%72efresh', 'auth'],
+    ['/api/%61uth/login', 'auth'],
+  ])('classifies %s under the credential limit', (path, rateLimit) => {
+    expect(matchRoute(path)?.rateLimit).toBe(rateLimit);
+  });
+
+  it('finds no route for a malformed escape', () => {
+    expect(matchRoute('/api/auth/%zz')).toBeUndefined();
+  });
+});

@@ -80,7 +80,11 @@ export class PresenceTracker {
   async disconnected(userId: string, connectionId: string): Promise<void> {
     this.local.delete(connectionId);
     await this.redis.zrem(this.keys.presenceConnections(userId), connectionId);
-    const timer = setTimeout(() => void this.turnOfflineIfIdle(userId, new Date()), offlineGraceMs);
+    const timer = setTimeout(() => {
+      this.turnOfflineIfIdle(userId, new Date()).catch((error: unknown) => {
+        this.logger.warn({ err: error, userId }, 'could not update presence after a disconnect');
+      });
+    }, offlineGraceMs);
     timer.unref();
   }
 

@@ -2,6 +2,7 @@ import { type Logger, toErrorBody, validate } from '@chat/kit';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { messageErrors } from '../errors.ts';
+import { budgetOf } from './event-budget.ts';
 import type { InFlight } from './in-flight.ts';
 
 type Ack = (response: unknown) => void;
@@ -22,7 +23,11 @@ export function onEvent<Schema extends z.ZodType>(
   const { logger, inFlight } = context;
   socket.on(event, async (...args: unknown[]) => {
     const ack: Ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : () => {};
+    const budget = budgetOf(socket);
+    let taken = false;
     try {
+      budget.take();
+      taken = true;
       const payload = validate(schema, args[0], `${event} payload`);
       ack({ ok: true, ...(await inFlight.run(() => handler(payload))) });
     } catch (error) {
@@ -33,6 +38,8 @@ export function onEvent<Schema extends z.ZodType>(
         logger.debug({ code: body.code, event, userId: socket.data.userId }, body.message);
       }
       ack({ ok: false, error: body });
+    } finally {
+      if (taken) budget.done();
     }
   });
 }

@@ -1,4 +1,5 @@
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { DevstackError } from '../errors.ts';
 import { sleep } from '../wait.ts';
 import { isAlive } from './identity.ts';
@@ -32,6 +33,8 @@ export async function withFileLock<T>(
 }
 
 async function tryAcquire(lockFile: string): Promise<boolean> {
+  // The lock lives in .run/, which a fresh clone does not have yet.
+  await mkdir(path.dirname(lockFile), { recursive: true });
   try {
     const handle = await open(lockFile, 'wx');
     await handle.writeFile(`${process.pid}\n`);
