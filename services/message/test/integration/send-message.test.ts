@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import mariadb from 'mariadb';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+// The type import brings in the declaration of `inject('backing')`.
+import type {} from '../../../../test/setup/backing.ts';
 import { type Platform, startPlatform } from '../../../../test/setup/platform.ts';
 import { type Ack, ChatClient, emitWithAck } from '../../../../test/support/chat-client.ts';
 
@@ -26,7 +28,9 @@ afterAll(async () => {
 });
 
 async function storedRows(id: string) {
-  const connection = await mariadb.createConnection(platform.databaseUrl.replace('mysql://', 'mariadb://'));
+  const connection = await mariadb.createConnection(
+    platform.databaseUrl.replace('mysql://', 'mariadb://'),
+  );
   try {
     return (await connection.query(
       'SELECT seq, client_msg_id AS clientMsgId, body, HEX(body) AS hex FROM messages WHERE conversation_id = ? ORDER BY seq',
@@ -52,11 +56,15 @@ describe('message:send', () => {
     await bob.connectTo('message-2');
     const body = 'hello 👋 مرحبا';
 
-    const ack = await emitWithAck<Ack<{ seq: number; id: string; body: string }>>(aliceSocket, 'message:send', {
-      conversationId,
-      clientMsgId: randomUUID(),
-      body,
-    });
+    const ack = await emitWithAck<Ack<{ seq: number; id: string; body: string }>>(
+      aliceSocket,
+      'message:send',
+      {
+        conversationId,
+        clientMsgId: randomUUID(),
+        body,
+      },
+    );
 
     expect(ack.ok).toBe(true);
     const received = await bob.waitFor<{ message: { id: string; body: string } }>(
@@ -78,7 +86,11 @@ describe('message:send', () => {
       emitWithAck<Ack<{ id: string; seq: number }>>(socket, 'message:send', payload),
       emitWithAck<Ack<{ id: string; seq: number }>>(socket, 'message:send', payload),
     ]);
-    const third = await emitWithAck<Ack<{ id: string; seq: number }>>(socket, 'message:send', payload);
+    const third = await emitWithAck<Ack<{ id: string; seq: number }>>(
+      socket,
+      'message:send',
+      payload,
+    );
 
     expect(first.ok && second.ok && third.ok).toBe(true);
     expect(second.message?.id).toBe(first.message?.id);
@@ -89,7 +101,12 @@ describe('message:send', () => {
 
   it('keeps seq gap-free when sends are refused', async () => {
     const { socket } = await alice.connect();
-    const send = (body: string) => emitWithAck<Ack<{ seq: number }>>(socket, 'message:send', { conversationId, clientMsgId: randomUUID(), body });
+    const send = (body: string) =>
+      emitWithAck<Ack<{ seq: number }>>(socket, 'message:send', {
+        conversationId,
+        clientMsgId: randomUUID(),
+        body,
+      });
 
     const before = await send('before');
     await send('   ');
@@ -102,8 +119,15 @@ describe('message:send', () => {
   it('rejects a non-member with FORBIDDEN, for sending and for reading', async () => {
     const { socket } = await mallory.connect();
 
-    const ack = await emitWithAck<Ack>(socket, 'message:send', { conversationId, clientMsgId: randomUUID(), body: 'let me in' });
-    const history = await mallory.api<{ error: { code: string } }>('GET', `/api/conversations/${conversationId}/messages`);
+    const ack = await emitWithAck<Ack>(socket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'let me in',
+    });
+    const history = await mallory.api<{ error: { code: string } }>(
+      'GET',
+      `/api/conversations/${conversationId}/messages`,
+    );
     const sync = await emitWithAck<Ack>(socket, 'sync', { cursors: { [conversationId]: 0 } });
 
     expect(ack.error?.code).toBe('FORBIDDEN');
@@ -114,13 +138,18 @@ describe('message:send', () => {
 
   it('answers NOT_FOUND for a conversation that does not exist', async () => {
     const { socket } = await alice.connect();
-    const ack = await emitWithAck<Ack>(socket, 'message:send', { conversationId: randomUUID(), clientMsgId: randomUUID(), body: 'hi' });
+    const ack = await emitWithAck<Ack>(socket, 'message:send', {
+      conversationId: randomUUID(),
+      clientMsgId: randomUUID(),
+      body: 'hi',
+    });
     expect(ack.error?.code).toBe('NOT_FOUND');
   });
 
   it('rejects a body over the limits with MESSAGE_TOO_LONG', async () => {
     const { socket } = await alice.connect();
-    const send = (body: string) => emitWithAck<Ack>(socket, 'message:send', { conversationId, clientMsgId: randomUUID(), body });
+    const send = (body: string) =>
+      emitWithAck<Ack>(socket, 'message:send', { conversationId, clientMsgId: randomUUID(), body });
 
     const tooManyCharacters = await send('a'.repeat(4_001));
     const tooManyBytes = await send('👨‍👩‍👧‍👦'.repeat(700));
@@ -135,7 +164,11 @@ describe('message:send', () => {
   it('rejects empty and invisible-only bodies with MESSAGE_EMPTY', async () => {
     const { socket } = await alice.connect();
     for (const body of ['', '   ', '\n\t', '\u200B\u200D', '\u3164']) {
-      const ack = await emitWithAck<Ack>(socket, 'message:send', { conversationId, clientMsgId: randomUUID(), body });
+      const ack = await emitWithAck<Ack>(socket, 'message:send', {
+        conversationId,
+        clientMsgId: randomUUID(),
+        body,
+      });
       expect(ack.error?.code, JSON.stringify(body)).toBe('MESSAGE_EMPTY');
     }
   });
@@ -161,7 +194,11 @@ describe('message:send', () => {
       expect(ack.ok, JSON.stringify(payload)).toBe(false);
       expect(ack.error?.code, JSON.stringify(payload)).toBe('VALIDATION_FAILED');
     }
-    const valid = await emitWithAck<Ack>(socket, 'message:send', { conversationId, clientMsgId: randomUUID(), body: 'still here' });
+    const valid = await emitWithAck<Ack>(socket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'still here',
+    });
     expect(valid.ok).toBe(true);
   });
 });
@@ -172,7 +209,11 @@ describe('socket handshake', () => {
     ['no token', undefined],
     ['a token signed by another key', 'eyJhbGciOiJFZERTQSIsImtpZCI6IngifQ.eyJzdWIiOiJ4In0.c2ln'],
   ])('refuses %s with UNAUTHORIZED', async (_name, token) => {
-    const socket = io(platform.gatewayUrl, { transports: ['websocket'], auth: token === undefined ? {} : { token }, reconnection: false });
+    const socket = io(platform.gatewayUrl, {
+      transports: ['websocket'],
+      auth: token === undefined ? {} : { token },
+      reconnection: false,
+    });
     try {
       const error = await new Promise<{ data?: { code?: string } }>((resolve, reject) => {
         socket.once('connect_error', resolve);
