@@ -102,7 +102,8 @@ export class MessageSender {
     const seq = await this.deps.sequence.next(request.conversationId, (seqKey) =>
       this.deps.records.takeSeqAsPending(seqKey, draft),
     );
-    return { ...draft, seq };
+    const { id, conversationId, ...rest } = draft;
+    return { id, conversationId, seq, ...rest };
   }
 
   private async resume(existing: SendRecord, request: SendRequest): Promise<ChatMessage> {

@@ -77,9 +77,12 @@ export class SendRecords {
    */
   async takeSeqAsPending(seqKey: string, draft: Omit<ChatMessage, 'seq'>): Promise<number | null> {
     const key = this.keys.send(draft.senderId, draft.clientMsgId);
-    // The record is `{"state":"pending","message":{"seq":N,...draft}}`; the script puts N in.
-    const beforeSeq = '{"state":"pending","message":{"seq":';
-    const afterSeq = `,${JSON.stringify(draft).slice(1)}}`;
+    // The script puts the seq between these two halves of the record's JSON, in the field
+    // order of ChatMessage, so that every copy of the message serialises the same way.
+    const { id, conversationId, ...rest } = draft;
+    const head = JSON.stringify({ id, conversationId }).slice(0, -1);
+    const beforeSeq = `{"state":"pending","message":${head},"seq":`;
+    const afterSeq = `,${JSON.stringify(rest).slice(1)}}`;
     const seq = await this.redis.eval(
       takeSeqScript,
       3,
