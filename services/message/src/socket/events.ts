@@ -1,9 +1,10 @@
+import type { Database } from '@chat/db';
 import type { Logger } from '@chat/kit';
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import { checkMessageBody } from '../domain/message-body.ts';
 import type { ChatMessage } from '../domain/types.ts';
-import { messageErrors } from '../errors.ts';
+import { resolveAttachments } from '../messaging/attachments.ts';
 import type { HistoryReader } from '../messaging/history.ts';
 import type { MessageSender } from '../messaging/message-sender.ts';
 import type { PresenceTracker } from '../presence/presence-tracker.ts';
@@ -45,6 +46,7 @@ const schemas = {
 };
 
 export interface EventDeps {
+  db: Database;
   sender: MessageSender;
   history: HistoryReader;
   membership: Membership;
@@ -60,19 +62,17 @@ export function registerEvents(socket: Socket, deps: EventDeps): void {
   const userId = socket.data.userId as string;
 
   onEvent(socket, 'message:send', schemas.send, deps, async (payload) => {
-    // TODO: resolve attachment ids to descriptors through the storage service. Until then a
-    // send with attachments is rejected rather than stored without them.
-    if (payload.attachmentIds !== undefined && payload.attachmentIds.length > 0) {
-      throw messageErrors.VALIDATION_FAILED(
-        'Invalid message:send payload: attachments are not supported yet.',
-      );
-    }
     const message = await deps.sender.send({
       senderId: userId,
       conversationId: payload.conversationId,
       clientMsgId: payload.clientMsgId,
       body: checkMessageBody(payload.body),
-      attachments: [],
+      attachments: await resolveAttachments(
+        deps.db,
+        userId,
+        payload.conversationId,
+        payload.attachmentIds ?? [],
+      ),
     });
     return { message };
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {} from '../../../../test/setup/backing.ts';
 import { type Platform, startPlatform } from '../../../../test/setup/platform.ts';
 import { type Ack, ChatClient, emitWithAck } from '../../../../test/support/chat-client.ts';
+import { postForm, type UploadGrant } from '../../../storage/test/support/browser-upload.ts';
 
 let platform: Platform;
 let alice: ChatClient;
@@ -223,5 +224,53 @@ describe('socket handshake', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('message:send with attachments', () => {
+  async function upload(client: ChatClient, fileName: string, bytes: Uint8Array) {
+    const { status, body } = await client.api<UploadGrant>('POST', '/api/storage/uploads', {
+      purpose: 'attachment',
+      conversationId,
+      fileName,
+      contentType: 'text/plain',
+      size: bytes.length,
+    });
+    expect(status).toBe(201);
+    const stored = await postForm(body, { bytes, type: 'text/plain', name: fileName });
+    expect(stored.status).toBeLessThan(300);
+    return body.attachmentId;
+  }
+
+  it("carries the descriptors of the sender's own uploads", async () => {
+    const bytes = new TextEncoder().encode('minutes of the meeting');
+    const attachmentId = await upload(alice, 'minutes.txt', bytes);
+    const { socket } = await alice.connect();
+
+    const ack = await emitWithAck<Ack<{ attachments: unknown[] }>>(socket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'see attached',
+      attachmentIds: [attachmentId],
+    });
+
+    expect(ack.ok).toBe(true);
+    expect(ack.message?.attachments).toEqual([
+      { id: attachmentId, contentType: 'text/plain', size: bytes.length, fileName: 'minutes.txt' },
+    ]);
+  });
+
+  it("rejects another member's upload with VALIDATION_FAILED", async () => {
+    const attachmentId = await upload(bob, 'bob.txt', new TextEncoder().encode('mine'));
+    const { socket } = await alice.connect();
+
+    const ack = await emitWithAck<Ack>(socket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'not yours',
+      attachmentIds: [attachmentId],
+    });
+
+    expect(ack.error?.code).toBe('VALIDATION_FAILED');
   });
 });
