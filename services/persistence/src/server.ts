@@ -37,12 +37,7 @@ export async function startServer(
     groupId: config.KAFKA_GROUP_ID,
     writer: new MessageWriter(db),
     receiptWriter: new ReceiptWriter(db),
-    deadLetters: new DeadLetterQueue(
-      dlqProducer,
-      config.KAFKA_TOPIC_DLQ,
-      config.KAFKA_TOPIC_MESSAGES,
-      logger,
-    ),
+    deadLetters: new DeadLetterQueue(dlqProducer, config.KAFKA_TOPIC_DLQ, logger),
     trimmer: new BufferTrimmer(redis, config.REDIS_KEY_PREFIX, logger),
     logger,
     metrics: new PersistenceMetrics(),

@@ -3,6 +3,8 @@ import type { KafkaMessage, Producer } from 'kafkajs';
 
 export interface DeadLetter {
   original: KafkaMessage;
+  /** The topic the record was read from. */
+  topic: string;
   partition: number;
   reason: string;
 }
@@ -12,7 +14,6 @@ export class DeadLetterQueue {
   constructor(
     private readonly producer: Producer,
     private readonly topic: string,
-    private readonly sourceTopic: string,
     private readonly logger: Logger,
   ) {}
 
@@ -22,12 +23,12 @@ export class DeadLetterQueue {
     await this.producer.send({
       topic: this.topic,
       acks: -1,
-      messages: letters.map(({ original, partition, reason }) => ({
+      messages: letters.map(({ original, topic, partition, reason }) => ({
         key: original.key,
         value: original.value,
         headers: {
           'dlq-reason': reason,
-          'dlq-source-topic': this.sourceTopic,
+          'dlq-source-topic': topic,
           'dlq-source-partition': String(partition),
           'dlq-source-offset': original.offset,
           'dlq-failed-at': new Date().toISOString(),

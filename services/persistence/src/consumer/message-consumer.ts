@@ -142,7 +142,7 @@ export class MessageConsumer {
     for (const original of chunk) {
       const result = decodeMessageRecord(original.value);
       if (result.ok) decoded.push({ original, message: result.value });
-      else letters.push({ original, partition, reason: result.reason });
+      else letters.push({ original, topic: payload.batch.topic, partition, reason: result.reason });
     }
 
     const messages = decoded.map((item) => item.message);
@@ -152,7 +152,7 @@ export class MessageConsumer {
     this.options.metrics.deadLettered(rejected.length, 'rejected-by-database');
     for (const { message, reason } of rejected) {
       const original = decoded.find((item) => item.message === message)?.original;
-      if (original) letters.push({ original, partition, reason });
+      if (original) letters.push({ original, topic: payload.batch.topic, partition, reason });
     }
 
     await this.options.deadLetters.send(letters);
@@ -176,7 +176,7 @@ export class MessageConsumer {
     for (const original of chunk) {
       const result = decodeReceiptRecord(original.value);
       if (result.ok) receipts.push(result.value);
-      else letters.push({ original, partition, reason: result.reason });
+      else letters.push({ original, topic: payload.batch.topic, partition, reason: result.reason });
     }
 
     const done = await this.writeUntilDone(
