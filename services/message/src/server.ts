@@ -101,7 +101,7 @@ export async function startServer(config: MessageConfig, logger: Logger): Promis
       config.SEND_RATE_LIMIT,
       config.SEND_RATE_WINDOW_MS,
     ),
-    broadcast: (message, recentMemberIds) => notifier.messageCreated(message, recentMemberIds),
+    broadcast: (message, recent) => notifier.messageCreated(message, recent),
     logger,
     produceTimeoutMs: config.PRODUCE_TIMEOUT_MS,
   });

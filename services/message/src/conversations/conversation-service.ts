@@ -188,6 +188,7 @@ export class ConversationService {
         : []),
     ]);
     const view = await this.reload(conversationId);
+    await this.deps.records.addRecentlyRemoved(conversationId, targetId);
     this.deps.notifier.memberRemoved(view, targetId);
   }
 

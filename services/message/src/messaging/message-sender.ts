@@ -7,7 +7,7 @@ import type { BatchingProducer } from '../kafka/batching-producer.ts';
 import { messageMetrics } from '../metrics.ts';
 import type { RedisKeys } from '../store/keys.ts';
 import type { Membership } from '../store/membership.ts';
-import type { SendRecord, SendRecords } from '../store/send-records.ts';
+import type { RecentMembers, SendRecord, SendRecords } from '../store/send-records.ts';
 import type { SequenceAllocator } from '../store/sequence.ts';
 import { toChatMessage } from './message-rows.ts';
 import type { SendRateLimiter } from './rate-limiter.ts';
@@ -31,9 +31,9 @@ export interface MessageSenderDeps {
   producer: BatchingProducer;
   messagesTopic: string;
   rateLimiter: SendRateLimiter;
-  /** Delivers a message that Kafka has confirmed to the conversation's sockets, and to the
-   * user rooms of members added in the last seconds. */
-  broadcast: (message: ChatMessage, recentMemberIds: string[]) => void;
+  /** Delivers a message that Kafka has confirmed to the conversation's sockets, also to
+   * members added in the last seconds and never to members removed in them. */
+  broadcast: (message: ChatMessage, recent: RecentMembers) => void;
   logger: Logger;
   produceTimeoutMs: number;
 }
@@ -74,9 +74,9 @@ export class MessageSender {
   /** Produces a pending message again; used by retries and by the pending sweeper. */
   async deliver(message: ChatMessage): Promise<ChatMessage> {
     await this.produce(message);
-    let recentMemberIds: string[] = [];
+    let recent: RecentMembers = { added: [], removed: [] };
     try {
-      recentMemberIds = await this.deps.records.markAcked(message);
+      recent = await this.deps.records.markAcked(message);
     } catch (error) {
       // Kafka has the message, so it is safe to ack; history serves it once it is in MySQL.
       this.deps.logger.warn(
@@ -85,7 +85,7 @@ export class MessageSender {
       );
     }
     messageMetrics.acked.add(1);
-    this.deps.broadcast(message, recentMemberIds);
+    this.deps.broadcast(message, recent);
     return message;
   }
 

@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import type { ConversationNotifier } from '../conversations/conversation-service.ts';
 import type { ChatMessage, ConversationView, Receipt } from '../domain/types.ts';
 import type { PresenceStatus } from '../presence/presence-tracker.ts';
+import type { RecentMembers } from '../store/send-records.ts';
 import type { TypingEvent } from '../typing/typing-service.ts';
 
 export interface SocketServerOptions {
@@ -76,10 +77,14 @@ export class SocketNotifier implements ConversationNotifier {
     return this.server;
   }
 
-  /** One publish per message, however many members the conversation has. */
-  messageCreated(message: ChatMessage, recentMemberIds: string[] = []): void {
-    const rooms = [conversationRoom(message.conversationId), ...recentMemberIds.map(userRoom)];
-    this.io.to(rooms).emit('message:new', { message });
+  /**
+   * One publish per message, however many members the conversation has. Members added or
+   * removed in the last seconds are reached or excluded through their user rooms, because
+   * their sockets may not have joined or left the conversation's room yet.
+   */
+  messageCreated(message: ChatMessage, recent: RecentMembers = { added: [], removed: [] }): void {
+    const rooms = [conversationRoom(message.conversationId), ...recent.added.map(userRoom)];
+    this.io.to(rooms).except(recent.removed.map(userRoom)).emit('message:new', { message });
   }
 
   conversationCreated(conversation: ConversationView): void {

@@ -37,6 +37,11 @@ export class RedisKeys {
     return `${this.prefix}conv:{${conversationId}}:recent-members`;
   }
 
+  /** Members removed in the last seconds, whose user room is excluded from messages. */
+  recentlyRemoved(conversationId: string): string {
+    return `${this.prefix}conv:{${conversationId}}:recently-removed`;
+  }
+
   /** Present while a user's typing indicator is throttled in a conversation. */
   typing(conversationId: string, userId: string): string {
     return `${this.prefix}conv:{${conversationId}}:typing:${userId}`;

@@ -23,11 +23,18 @@ const claimTtlMs = 30_000;
 const bufferTtlSeconds = 7 * 24 * 60 * 60;
 
 /**
- * How long a newly added member also gets messages through their user room. Joining the
- * conversation's room travels through Redis separately from messages, so a message sent
- * on another instance right after the add could otherwise overtake the join.
+ * How long a newly added member also gets messages through their user room, and a newly
+ * removed one is excluded from them. Joining or leaving the conversation's room travels
+ * through Redis separately from messages, so a message sent on another instance right
+ * after the change could otherwise overtake it.
  */
 export const recentMemberWindowMs = 10_000;
+
+/** Members whose membership changed in the last {@link recentMemberWindowMs}. */
+export interface RecentMembers {
+  added: string[];
+  removed: string[];
+}
 
 // KEYS: the seq counter, the send record, the pending set. ARGV: the record's text before
 // and after the seq, the record's lifetime in ms, and now for the pending set's score.
@@ -99,34 +106,52 @@ export class SendRecords {
 
   /**
    * Records that Kafka has the message and makes it readable before MySQL has it. Returns
-   * the members added in the last seconds, read in the same round trip.
+   * the members added and removed in the last seconds, read in the same round trip.
    */
-  async markAcked(message: ChatMessage): Promise<string[]> {
+  async markAcked(message: ChatMessage): Promise<RecentMembers> {
     const key = this.keys.send(message.senderId, message.clientMsgId);
     const buffer = this.keys.buffer(message.conversationId);
+    const since = Date.now() - recentMemberWindowMs;
     const results = await this.redis
       .multi()
       .set(key, JSON.stringify({ state: 'acked', message }), 'PX', sendRecordTtlMs)
       .zrem(this.keys.pendingSends(), key)
       .zadd(buffer, message.seq, JSON.stringify(message))
       .expire(buffer, bufferTtlSeconds)
-      .zrangebyscore(
-        this.keys.recentMembers(message.conversationId),
-        Date.now() - recentMemberWindowMs,
-        '+inf',
-      )
+      .zrangebyscore(this.keys.recentMembers(message.conversationId), since, '+inf')
+      .zrangebyscore(this.keys.recentlyRemoved(message.conversationId), since, '+inf')
       .exec();
-    return (results?.at(-1)?.[1] as string[] | undefined) ?? [];
+    return {
+      added: (results?.at(-2)?.[1] as string[] | undefined) ?? [],
+      removed: (results?.at(-1)?.[1] as string[] | undefined) ?? [],
+    };
   }
 
   /** Notes members just added to a conversation; see {@link recentMemberWindowMs}. */
   async addRecentMembers(conversationId: string, userIds: string[]): Promise<void> {
+    await this.noteChange(conversationId, userIds, 'added');
+  }
+
+  /** Notes a member just removed from a conversation; see {@link recentMemberWindowMs}. */
+  async addRecentlyRemoved(conversationId: string, userId: string): Promise<void> {
+    await this.noteChange(conversationId, [userId], 'removed');
+  }
+
+  /** Records the latest change of each user, dropping any opposite one still in the window. */
+  private async noteChange(
+    conversationId: string,
+    userIds: string[],
+    change: keyof RecentMembers,
+  ): Promise<void> {
     if (userIds.length === 0) return;
-    const key = this.keys.recentMembers(conversationId);
+    const added = this.keys.recentMembers(conversationId);
+    const removed = this.keys.recentlyRemoved(conversationId);
+    const [key, opposite] = change === 'added' ? [added, removed] : [removed, added];
     const now = Date.now();
     await this.redis
       .multi()
       .zadd(key, ...userIds.flatMap((userId) => [now, userId]))
+      .zrem(opposite, ...userIds)
       .zremrangebyscore(key, '-inf', now - recentMemberWindowMs)
       .pexpire(key, recentMemberWindowMs * 2)
       .exec();
