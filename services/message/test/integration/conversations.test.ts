@@ -254,6 +254,58 @@ describe('groups', () => {
     expect(idsOf(stored)).toEqual(idsOf(acked));
     expect(seqsOf(stored)).toEqual(seqRange(rounds));
   });
+
+  it('stops delivering to a member just removed on the other instance', async () => {
+    // Mirror of the previous test: the removal goes to message-1 while the leaver and the
+    // sender are on message-2, where the room leave arrives through Redis.
+    const [groupOwner, sender, leaver] = await users.register('rowner', 'rsender', 'leaver');
+    const conversationId = await groupOwner.createGroup('Leaving', [sender]);
+    const senderSocket = await sender.connectTo('message-2');
+    const leaverSocket = await leaver.connectTo('message-2');
+    const ledger = new MessageLedger();
+    const rounds = 8;
+    const membersPath = `/api/conversations/${conversationId}/members`;
+    const messageOne = serviceUrl(platform, 'message-1');
+    const afterRemoval: ChatMessage[] = [];
+
+    for (let round = 1; round <= rounds; round++) {
+      const added = await groupOwner.api(
+        'POST',
+        membersPath,
+        { userIds: [leaver.user.id] },
+        messageOne,
+      );
+      expect(added.status, `add in round ${round}`).toBe(200);
+      const removed = await groupOwner.api(
+        'DELETE',
+        `${membersPath}/${leaver.user.id}`,
+        undefined,
+        messageOne,
+      );
+      expect(removed.status, `remove in round ${round}`).toBe(204);
+      const outcome = await ledger.send(senderSocket, {
+        conversationId,
+        senderId: sender.user.id,
+        body: `after removal ${round}`,
+      });
+      expect(outcome.ok, `send in round ${round}`).toBe(true);
+      if (outcome.ok) afterRemoval.push(outcome.message);
+    }
+    // Message pushes and acks on one socket arrive in order, and the sender's instance
+    // pushed each message before acking it: after this ack, nothing earlier is in flight.
+    const probe = await emitWithAck<Ack>(leaverSocket, 'presence:subscribe', {
+      userIds: [sender.user.id],
+    });
+    const sync = await emitWithAck<Ack>(leaverSocket, 'sync', { cursors: { [conversationId]: 0 } });
+
+    expect(probe.ok).toBe(true);
+    expect(afterRemoval).toHaveLength(rounds);
+    expect(leaver.delivered(conversationId)).toEqual([]);
+    expect(sync.error?.code).toBe('FORBIDDEN');
+    const stored = await waitForStored(platform.databaseUrl, conversationId, rounds);
+    expect(idsOf(stored)).toEqual(idsOf(afterRemoval));
+    expect(idsOf(sender.delivered(conversationId))).toEqual(idsOf(afterRemoval));
+  });
 });
 
 describe('a group of thousands', () => {
