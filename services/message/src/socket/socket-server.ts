@@ -78,9 +78,9 @@ export class SocketNotifier implements ConversationNotifier {
   }
 
   /**
-   * One publish per message, however many members the conversation has. Members added or
-   * removed in the last seconds are reached or excluded through their user rooms, because
-   * their sockets may not have joined or left the conversation's room yet.
+   * Pushes a message to its conversation with one publish, however many members it has.
+   * Members added or removed in the last seconds are reached or excluded through their user
+   * rooms, because their sockets may not have joined or left the conversation's room yet.
    */
   messageCreated(message: ChatMessage, recent: RecentMembers = { added: [], removed: [] }): void {
     const rooms = [conversationRoom(message.conversationId), ...recent.added.map(userRoom)];
