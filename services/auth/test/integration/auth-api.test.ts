@@ -4,8 +4,7 @@ import { createTokenVerifier, parseConfig } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthConfig, configShape } from '../../src/config.ts';
-import { startServer } from '../../src/server.ts';
+import { request } from '../../../../test/support/http.ts';
 import {
   baseUrl,
   createTestDatabase,
@@ -15,8 +14,9 @@ import {
   redisUrl,
   type TestDatabase,
   testLogger,
-} from '../support/backing.ts';
-import { request } from '../support/http.ts';
+} from '../../../../test/support/service-backing.ts';
+import { type AuthConfig, configShape } from '../../src/config.ts';
+import { startServer } from '../../src/server.ts';
 
 let database: TestDatabase;
 let db: Database;

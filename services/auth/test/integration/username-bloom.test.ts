@@ -3,11 +3,7 @@ import { parseConfig } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/accounts.ts';
-import { buildApp } from '../../src/app.ts';
-import { bloomPositions } from '../../src/bloom-positions.ts';
-import { type AuthConfig, configShape } from '../../src/config.ts';
-import { type AuthRuntime, createDependencies } from '../../src/server.ts';
+import { request } from '../../../../test/support/http.ts';
 import {
   baseUrl,
   createTestDatabase,
@@ -17,8 +13,12 @@ import {
   redisUrl,
   type TestDatabase,
   testLogger,
-} from '../support/backing.ts';
-import { request } from '../support/http.ts';
+} from '../../../../test/support/service-backing.ts';
+import { Accounts } from '../../src/accounts.ts';
+import { buildApp } from '../../src/app.ts';
+import { bloomPositions } from '../../src/bloom-positions.ts';
+import { type AuthConfig, configShape } from '../../src/config.ts';
+import { type AuthRuntime, createDependencies } from '../../src/server.ts';
 
 const bits = 2 ** 16;
 const hashes = 7;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {} from '../../../../test/setup/backing.ts';
 import { type Platform, startPlatform } from '../../../../test/setup/platform.ts';
 import { ChatClient } from '../../../../test/support/chat-client.ts';
-import { deleteKeys, dropDatabase } from '../../../auth/test/support/backing.ts';
+import { deleteKeys, dropDatabase } from '../../../../test/support/service-backing.ts';
 
 // The whole platform, with the real message service on two instances behind this gateway.
 // gateway.test.ts covers crashes and failures with stand-ins that it can stop at will.

@@ -1,8 +1,7 @@
 import { parseConfig } from '@chat/kit';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { configShape as authConfigShape } from '../../../auth/src/config.ts';
-import { startServer as startAuth } from '../../../auth/src/server.ts';
+import { request } from '../../../../test/support/http.ts';
 import {
   baseUrl,
   createTestDatabase,
@@ -12,8 +11,9 @@ import {
   redisUrl,
   type TestDatabase,
   testLogger,
-} from '../../../auth/test/support/backing.ts';
-import { request } from '../../../auth/test/support/http.ts';
+} from '../../../../test/support/service-backing.ts';
+import { configShape as authConfigShape } from '../../../auth/src/config.ts';
+import { startServer as startAuth } from '../../../auth/src/server.ts';
 import { configShape as userConfigShape } from '../../../user/src/config.ts';
 import { startServer as startUser } from '../../../user/src/server.ts';
 import { configShape, type GatewayConfig } from '../../src/config.ts';

@@ -5,8 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The type import brings in the declaration of `inject('backing')`.
 import type {} from '../../../../test/setup/backing.ts';
-import { configShape as authConfigShape } from '../../../auth/src/config.ts';
-import { startServer as startAuth } from '../../../auth/src/server.ts';
+import { request } from '../../../../test/support/http.ts';
 import {
   baseUrl,
   createTestDatabase,
@@ -16,8 +15,9 @@ import {
   redisUrl,
   type TestDatabase,
   testLogger,
-} from '../../../auth/test/support/backing.ts';
-import { request } from '../../../auth/test/support/http.ts';
+} from '../../../../test/support/service-backing.ts';
+import { configShape as authConfigShape } from '../../../auth/src/config.ts';
+import { startServer as startAuth } from '../../../auth/src/server.ts';
 import { maxAvatarBytes } from '../../src/attachments.ts';
 import { configShape, type StorageConfig } from '../../src/config.ts';
 import { attachmentDisposition } from '../../src/content-disposition.ts';

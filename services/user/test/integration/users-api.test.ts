@@ -3,8 +3,7 @@ import { parseConfig } from '@chat/kit';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configShape as authConfigShape } from '../../../auth/src/config.ts';
-import { startServer as startAuth } from '../../../auth/src/server.ts';
+import { request } from '../../../../test/support/http.ts';
 import {
   baseUrl,
   createTestDatabase,
@@ -14,8 +13,9 @@ import {
   redisUrl,
   type TestDatabase,
   testLogger,
-} from '../../../auth/test/support/backing.ts';
-import { request } from '../../../auth/test/support/http.ts';
+} from '../../../../test/support/service-backing.ts';
+import { configShape as authConfigShape } from '../../../auth/src/config.ts';
+import { startServer as startAuth } from '../../../auth/src/server.ts';
 import { configShape } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 
