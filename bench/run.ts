@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import mariadb from 'mariadb';
+import { poolConfigFromUrl } from '../services/db/src/index.ts';
 import { createLogger } from '../services/kit/src/index.ts';
 import { BatchingProducer } from '../services/message/src/kafka/batching-producer.ts';
 import { startPlatform } from '../test/setup/platform.ts';
@@ -100,7 +101,7 @@ try {
     if (response.status !== 200) throw new Error(`history failed: ${response.status}`);
   };
   results.push(await measure('history page through the platform', 4, 100, page));
-  const pool = mariadb.createPool({ ...parseUrl(platform.databaseUrl), connectionLimit: 4 });
+  const pool = mariadb.createPool(poolConfigFromUrl(platform.databaseUrl, { connectionLimit: 4 }));
   const select = async () => {
     await pool.query(
       'SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 51',
@@ -141,15 +142,4 @@ function report(runs: RunResult[]): void {
       JSON.stringify(runs, null, 2),
     ),
   );
-}
-
-function parseUrl(url: string) {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 3306),
-    user: decodeURIComponent(parsed.username || 'root'),
-    password: decodeURIComponent(parsed.password),
-    database: parsed.pathname.slice(1),
-  };
 }
